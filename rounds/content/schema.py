@@ -1,0 +1,211 @@
+"""The content schema: what a module folder and the site file may say, strictly.
+
+Every model forbids unknown fields, so a typo in a YAML key is an error, not a silent default.
+Cross-field rules (a correct answer that is not an option, a key used twice, a source that is
+not a reference) are checked here too, so every problem is reported in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
+Text = Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class Strict(BaseModel):
+    """Base for content models: unknown fields are rejected and the models are read-only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _duplicates(keys: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({k for k in keys if k in seen or seen.add(k)})
+
+
+def _require_unique(keys: list[str], what: str) -> None:
+    dupes = _duplicates(keys)
+    if dupes:
+        raise ValueError(f"{what} used more than once: {', '.join(dupes)}")
+
+
+# --- site ------------------------------------------------------------------------------------
+
+
+class Link(Strict):
+    label: Text
+    url: HttpUrl
+
+
+class Choice(Strict):
+    key: Key
+    label: Text
+
+
+class Gate(Strict):
+    version: Annotated[str, Field(min_length=1, max_length=40)]
+    title: Text
+    notice: Text
+    attest_label: Text
+    professions: list[Choice] = Field(min_length=1)
+    countries: list[Text] = Field(default_factory=list)
+    patient_link: Link
+    valid_days: int = Field(default=30, ge=1, le=365)
+
+    @field_validator("professions")
+    @classmethod
+    def _unique_professions(cls, value: list[Choice]) -> list[Choice]:
+        _require_unique([c.key for c in value], "profession key")
+        return value
+
+
+class Funder(Strict):
+    name: Text
+    level: Text
+
+
+class Disclosure(Strict):
+    statement: Text
+    funders: list[Funder] = Field(min_length=1)
+    influence: Text
+
+
+class Support(Strict):
+    title: Text
+    text: Text
+    link: Link
+
+
+class Site(Strict):
+    name: Text
+    tagline: Text
+    gate: Gate
+    translation_notice: Text
+    disclosure: Disclosure
+    support: Support
+
+
+# --- module ----------------------------------------------------------------------------------
+
+
+class Reference(Strict):
+    key: Key
+    text: Text
+    url: HttpUrl
+
+
+class Option(Strict):
+    key: Key
+    text: Text
+    explanation: Text
+
+
+class Question(Strict):
+    key: Key
+    prompt: Text
+    options: list[Option] = Field(min_length=2, max_length=6)
+    correct: Key
+    source: Key
+
+    @model_validator(mode="after")
+    def _correct_is_an_option(self) -> Question:
+        keys = [o.key for o in self.options]
+        _require_unique(keys, "option key")
+        if self.correct not in keys:
+            raise ValueError(
+                f"correct answer {self.correct!r} is not one of the options ({', '.join(keys)})"
+            )
+        return self
+
+
+class Quiz(Strict):
+    pass_mark: float = Field(default=0.7, gt=0, le=1)
+    questions: list[Question] = Field(min_length=3, max_length=5)
+
+    @field_validator("questions")
+    @classmethod
+    def _unique_questions(cls, value: list[Question]) -> list[Question]:
+        _require_unique([q.key for q in value], "question key")
+        return value
+
+
+class Statement(Strict):
+    key: Key
+    text: Text
+
+
+class Evaluation(Strict):
+    statements: list[Statement] = Field(min_length=1, max_length=10)
+
+    @field_validator("statements")
+    @classmethod
+    def _unique_statements(cls, value: list[Statement]) -> list[Statement]:
+        _require_unique([s.key for s in value], "statement key")
+        return value
+
+
+class ResultsVisibility(StrEnum):
+    always = "always"
+    after_voting = "after_voting"
+    after_close = "after_close"
+
+
+class Evidence(Strict):
+    text: Text
+    source: Key
+
+
+class Poll(Strict):
+    key: Key
+    question: Text
+    options: list[Choice] = Field(min_length=2, max_length=7)
+    results_visibility: ResultsVisibility = ResultsVisibility.after_voting
+    evidence: list[Evidence] = Field(default_factory=list, max_length=3)
+
+    @field_validator("options")
+    @classmethod
+    def _unique_options(cls, value: list[Choice]) -> list[Choice]:
+        _require_unique([o.key for o in value], "option key")
+        return value
+
+
+class Module(Strict):
+    slug: Slug
+    title: Text
+    published: dt.date
+    learning_objective: Text
+    estimated_minutes: int = Field(ge=1, le=600)
+    article: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+\.md$")] = "article.md"
+    disclosures: list[Text] = Field(default_factory=list)
+    key_data: list[Text] = Field(min_length=1)
+    key_learning: Text
+    references: list[Reference] = Field(min_length=1)
+    quiz: Quiz | None = None
+    evaluation: Evaluation | None = None
+    poll: Poll | None = None
+
+    @model_validator(mode="after")
+    def _sources_are_references(self) -> Module:
+        keys = [r.key for r in self.references]
+        _require_unique(keys, "reference key")
+        cited = []
+        if self.quiz:
+            cited += [(f"quiz question {q.key!r}", q.source) for q in self.quiz.questions]
+        if self.poll:
+            cited += [
+                (f"poll evidence {i + 1}", e.source) for i, e in enumerate(self.poll.evidence)
+            ]
+        unknown = [f"{where} cites {src!r}" for where, src in cited if src not in keys]
+        if unknown:
+            raise ValueError(f"unknown reference: {'; '.join(unknown)}")
+        return self
+
+    def reference_number(self, key: str) -> int:
+        """Return the 1-based number under which a reference is listed."""
+        return [r.key for r in self.references].index(key) + 1

@@ -1,0 +1,39 @@
+"""HTTP routes added to Streamlit's Starlette server (see `server.py`). No Streamlit import."""
+
+from __future__ import annotations
+
+import base64
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from rounds import signing
+
+ATTEST_PATH = "/_rounds/attest"
+# A 1x1 transparent GIF: the page loads the route as an image, so no script is needed.
+_PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+def attestation_routes(secret: str) -> list[Route]:
+    """Return the route that turns a hand-off token into the HttpOnly attestation cookie."""
+
+    async def attest(request: Request) -> Response:
+        found = signing.read_handoff_token(secret, request.query_params.get("t"))
+        if found is None:
+            return Response(status_code=204, headers=_NO_STORE)
+        participant_id, valid_days = found
+        response = Response(_PIXEL, media_type="image/gif", headers=_NO_STORE)
+        response.set_cookie(
+            signing.COOKIE_NAME,
+            signing.attestation_cookie(secret, participant_id),
+            max_age=valid_days * 86400,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    return [Route(ATTEST_PATH, attest, methods=["GET"])]

@@ -1,0 +1,103 @@
+"""The database tables. Rows are per participant; every aggregate is computed from them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+ID = String(36)  # an anonymous participant id (uuid4 hex)
+KEY = String(64)  # a stable key from content (option, question, statement)
+SLUG = String(80)  # a module slug
+
+schema_info = Table(
+    "schema_info",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+attestations = Table(
+    "attestations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("participant_id", ID, ForeignKey("participants.id"), nullable=False, index=True),
+    Column("attested_at", DateTime(timezone=True), nullable=False),
+    Column("text_version", String(40), nullable=False),
+    Column("profession", KEY, nullable=False),
+    Column("country", String(100)),
+)
+
+votes = Table(
+    "votes",
+    metadata,
+    Column("poll_id", String(160), primary_key=True),
+    Column("round", Integer, primary_key=True),
+    Column("participant_id", ID, ForeignKey("participants.id"), primary_key=True),
+    Column("option_key", KEY, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+quiz_attempts = Table(
+    "quiz_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("participant_id", ID, ForeignKey("participants.id"), nullable=False),
+    Column("module", SLUG, nullable=False),
+    Column("phase", String(8), nullable=False),  # "pre" or "post"
+    Column("seed", Integer, nullable=False),  # shuffles the options of this attempt
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Index("ix_quiz_attempts_participant", "participant_id", "module", "phase"),
+)
+
+quiz_answers = Table(
+    "quiz_answers",
+    metadata,
+    Column("attempt_id", Integer, ForeignKey("quiz_attempts.id"), primary_key=True),
+    Column("question_key", KEY, primary_key=True),
+    Column("option_key", KEY, nullable=False),
+    Column("is_correct", Boolean, nullable=False),
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+)
+
+evaluation_answers = Table(
+    "evaluation_answers",
+    metadata,
+    Column("module", SLUG, primary_key=True),
+    Column("participant_id", ID, ForeignKey("participants.id"), primary_key=True),
+    Column("statement_key", KEY, primary_key=True),
+    Column("value", Integer),  # 1..5 on the agreement scale; NULL means explicitly skipped
+    Column("answered_at", DateTime(timezone=True), nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("participant_id", ID, ForeignKey("participants.id"), nullable=False),
+    Column("module", SLUG, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_events_participant_module", "participant_id", "module"),
+)

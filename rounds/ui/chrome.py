@@ -1,0 +1,39 @@
+"""Site chrome shown on every page after the gate: translation notice, disclosure, support."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from rounds.content.schema import Site
+
+
+def draw_disclosure(site: Site) -> None:
+    """Draw the independent-education statement with a way to view the funders."""
+    disclosure = site.disclosure
+    with st.container(border=True, key="chrome_disclosure"):
+        text, button = st.columns([5, 1], vertical_alignment="center")
+        text.caption(disclosure.statement)
+        with button.popover("View funders", key="chrome_funders"):
+            st.markdown("**Funders of this activity**")
+            funders = pd.DataFrame(
+                [{"Funder": f.name, "Support": f.level} for f in disclosure.funders]
+            )
+            st.dataframe(funders, hide_index=True, width="stretch")
+            st.caption(disclosure.influence)
+
+
+def draw_header(site: Site) -> None:
+    """Draw the notices that precede any content."""
+    st.caption(f":material/translate: {site.translation_notice}")
+    draw_disclosure(site)
+
+
+def draw_sidebar(site: Site) -> None:
+    """Draw the site name and the support call in the sidebar."""
+    with st.sidebar:
+        st.markdown(f"**{site.name}** · {site.tagline}")
+        with st.container(border=True, key="chrome_support"):
+            st.markdown(f"**{site.support.title}**")
+            st.caption(site.support.text)
+            st.link_button(site.support.link.label, str(site.support.link.url))

@@ -1,0 +1,105 @@
+"""The HCP gate: who may see content, and the form that lets a visitor in.
+
+A session is attested when its participant id is known: set by the form's callback, or read
+from the signed HttpOnly cookie that `/_rounds/attest` set after an earlier attestation.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rounds import signing
+from rounds.content.schema import Site
+from rounds.routes import ATTEST_PATH
+from rounds.store.participants import latest_attestation, new_participant_id, record_attestation
+from rounds.ui import resources
+
+PARTICIPANT = "participant_id"
+_HANDOFF = "gate_handoff"
+_ERROR = "gate_error"
+
+
+def attested_participant(site: Site) -> str | None:
+    """Return this visitor's participant id if they have attested to the current gate text."""
+    known = st.session_state.get(PARTICIPANT)
+    if known:
+        return known
+    secret = resources.settings().secret_key
+    cookie = st.context.cookies.get(signing.COOKIE_NAME)
+    participant_id = signing.read_attestation_cookie(secret, cookie, site.gate.valid_days)
+    if participant_id is None:
+        return None
+    attestation = latest_attestation(resources.engine(), participant_id)
+    if attestation is None or attestation.text_version != site.gate.version:
+        return None
+    st.session_state[PARTICIPANT] = participant_id
+    return participant_id
+
+
+def _confirm(site: Site) -> None:
+    if st.session_state.get(PARTICIPANT):  # a double click: already in
+        return
+    professions = {p.key for p in site.gate.professions}
+    profession = st.session_state.get("gate_profession")
+    country = st.session_state.get("gate_country")
+    if not st.session_state.get("gate_attest"):
+        st.session_state[_ERROR] = "Please confirm that you are a healthcare professional."
+        return
+    if profession not in professions:
+        st.session_state[_ERROR] = "Please choose your profession."
+        return
+    if country is not None and country not in site.gate.countries:
+        country = None
+    participant_id = new_participant_id()
+    record_attestation(resources.engine(), participant_id, site.gate.version, profession, country)
+    st.session_state[PARTICIPANT] = participant_id
+    secret = resources.settings().secret_key
+    st.session_state[_HANDOFF] = signing.handoff_token(secret, participant_id, site.gate.valid_days)
+    st.session_state.pop(_ERROR, None)
+
+
+def draw_gate(site: Site) -> None:
+    """Draw the HCP notice and attestation form."""
+    gate = site.gate
+    labels = {p.key: p.label for p in gate.professions}
+    st.title(gate.title)
+    st.markdown(gate.notice)
+    st.link_button(gate.patient_link.label, str(gate.patient_link.url), icon=":material/logout:")
+    with st.form("gate_form", border=True):
+        st.checkbox(gate.attest_label, key="gate_attest")
+        st.selectbox(
+            "Your profession",
+            options=list(labels),
+            format_func=labels.get,
+            index=None,
+            placeholder="Choose your profession",
+            key="gate_profession",
+        )
+        if gate.countries:
+            st.selectbox(
+                "Country where you practise (optional)",
+                options=gate.countries,
+                index=None,
+                placeholder="Choose a country",
+                key="gate_country",
+            )
+        st.form_submit_button(
+            "Enter", type="primary", on_click=_confirm, args=(site,), key="gate_submit"
+        )
+    if error := st.session_state.get(_ERROR):
+        st.error(error)
+    st.caption(
+        "We record your profession, the optional country and the time of this confirmation "
+        "under an anonymous id. We never ask for your name or e-mail address."
+    )
+
+
+def remember_in_browser() -> None:
+    """Let the browser exchange this session's hand-off token for the attestation cookie.
+
+    The token is shown as a 1x1 image whose URL is the attest route, so the HttpOnly cookie is
+    set by the server without any script. Drawn on every run so the request is never cut off.
+    """
+    token = st.session_state.get(_HANDOFF)
+    if token:
+        st.markdown(f"![]({ATTEST_PATH.lstrip('/')}?t={token})")

@@ -1,0 +1,44 @@
+"""Which module a page shows: the `module` query parameter, checked against the catalog."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rounds.content.loader import Catalog, LoadedModule
+
+
+def draw_problems(catalog: Catalog, folders: list[str] | None = None) -> None:
+    """Draw one error card per broken module folder (or per site-file problem)."""
+    by_file: dict[str, list[str]] = {}
+    for problem in catalog.problems:
+        if folders is not None and not any(f"/{f}/" in problem.file for f in folders):
+            continue
+        by_file.setdefault(problem.file, []).append(
+            f"- `{problem.field}`: {problem.message}" if problem.field else f"- {problem.message}"
+        )
+    for file, lines in by_file.items():
+        st.error(
+            f"**This content could not be loaded** (`{file}`); other modules are unaffected.\n\n"
+            + "\n".join(lines),
+            icon=":material/error:",
+        )
+
+
+def current_module(catalog: Catalog) -> LoadedModule | None:
+    """Return the module named in the URL, or draw why there is none and return None."""
+    slug = st.query_params.get("module")
+    if slug is None:
+        loaded = catalog.first()
+        if loaded is None:
+            st.warning("No module is available yet.")
+        return loaded
+    loaded = catalog.get(slug)
+    if loaded is not None:
+        return loaded
+    folder = next((f for f in catalog.broken_folders if f == slug), None)
+    if folder:
+        draw_problems(catalog, [folder])
+    else:
+        st.warning("There is no module at this address.", icon=":material/search_off:")
+    st.page_link("views/home.py", label="See all modules", icon=":material/home:")
+    return None

@@ -1,0 +1,41 @@
+"""Helpers for AppTest tests: a fresh app per test on its own database, and the gate."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+PAGES = {
+    "home": "views/home.py",
+    "article": "views/article.py",
+}
+
+
+def fresh_app(monkeypatch, tmp_path, database_url: str | None = None) -> AppTest:
+    """Return an AppTest of app.py on a private database and data folder."""
+    monkeypatch.setenv("ROUNDS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ROUNDS_DATABASE_URL", database_url or f"sqlite:///{tmp_path / 'db.sqlite'}")
+    st.cache_resource.clear()
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+
+
+def attest(at: AppTest, profession: str = "nurse", country: str | None = "Spain") -> AppTest:
+    """Fill in and submit the HCP gate."""
+    at.checkbox(key="gate_attest").check()
+    at.selectbox(key="gate_profession").set_value(profession)
+    if country:
+        at.selectbox(key="gate_country").set_value(country)
+    at.button(key="gate_submit").click()
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """Return all the text the run drew, for 'is this shown' assertions."""
+    parts = [e.value for e in at.markdown] + [e.value for e in at.title]
+    parts += [e.value for e in at.header] + [e.value for e in at.subheader]
+    parts += (
+        [e.value for e in at.caption] + [e.value for e in at.info] + [e.value for e in at.error]
+    )
+    return "\n".join(str(p) for p in parts)

@@ -1,0 +1,38 @@
+"""Steps a person takes in the browser, shared by the browser tests."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from rounds.content.loader import load_catalog
+from tests.conftest import CONTENT
+
+SITE = load_catalog(CONTENT).site
+TIMEOUT = 20_000
+
+
+def expect_gate(page: Page) -> None:
+    """Wait until the HCP gate is drawn."""
+    expect(page.get_by_role("heading", name=SITE.gate.title)).to_be_visible(timeout=TIMEOUT)
+
+
+def pass_gate(page: Page, profession: str = "Nurse") -> None:
+    """Attest as an HCP with the given profession label and enter."""
+    expect_gate(page)
+    page.get_by_text(SITE.gate.attest_label).click()
+    page.get_by_role("combobox", name="Your profession").click()
+    page.get_by_role("option", name=profession).click()
+    page.get_by_role("button", name="Enter").click()
+
+
+def wait_for_cookie(context, name: str = "rounds_hcp", seconds: float = 10) -> dict:
+    """Return the named cookie once the browser holds it."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = [c for c in context.cookies() if c["name"] == name]
+        if found:
+            return found[0]
+        time.sleep(0.1)
+    raise AssertionError(f"cookie {name} never arrived")

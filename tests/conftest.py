@@ -1,0 +1,76 @@
+"""Shared fixtures: a fresh database per test on SQLite and, when reachable, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from rounds.store.engine import open_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+POSTGRES_URL = os.environ.get(
+    "ROUNDS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("ROUNDS_REQUIRE_POSTGRES") == "1"
+
+
+def _postgres_reason() -> str | None:
+    try:
+        probe = create_engine(POSTGRES_URL)
+        with probe.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        probe.dispose()
+    except Exception as exc:  # any failure to connect means "no PostgreSQL here"
+        return f"PostgreSQL not reachable at {POSTGRES_URL} ({type(exc).__name__})"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """Return the PostgreSQL URL, skipping (or failing under ROUNDS_REQUIRE_POSTGRES=1)."""
+    reason = _postgres_reason()
+    if reason:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"{reason}; ROUNDS_REQUIRE_POSTGRES=1 makes this a failure")
+        pytest.skip(reason)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url):
+    """Yield a URL whose connections use a fresh, private schema, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_admin_url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in postgres_admin_url else "?"
+    yield f"{postgres_admin_url}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    """Return the URL of a new SQLite file."""
+    return f"sqlite:///{tmp_path / 'rounds.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request) -> str:
+    """Return a fresh database URL, once per backend."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return request.getfixturevalue(name)
+
+
+@pytest.fixture
+def engine(database_url):
+    """Yield an engine with the schema in place, on each backend."""
+    eng = open_engine(database_url)
+    yield eng
+    eng.dispose()

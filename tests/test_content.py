@@ -1,0 +1,134 @@
+"""The content schema and loader: every module loads; each kind of break is reported clearly."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rounds.content.loader import load_catalog
+from tests.conftest import CONTENT, ROOT
+
+FIRST = "asparaginase-aya-all"
+
+
+def test_every_module_in_content_loads_without_problems():
+    catalog = load_catalog(CONTENT)
+    assert catalog.problems == []
+    assert catalog.site is not None
+    folders = sorted(p.name for p in (CONTENT / "modules").iterdir() if p.is_dir())
+    assert sorted(m.folder for m in catalog.modules.values()) == folders
+    assert FIRST in catalog.modules
+
+
+def test_the_first_module_has_what_the_article_and_learner_path_need():
+    module = load_catalog(CONTENT).get(FIRST).module
+    assert 3 <= len(module.quiz.questions) <= 5
+    assert len(module.evaluation.statements) == 4
+    assert "unsure" in [o.key for o in module.poll.options]
+    assert 5 <= len(module.poll.options) <= 7
+    assert module.references and module.key_data and module.key_learning
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """Return a private copy of content/ that a test may break."""
+    return Path(shutil.copytree(CONTENT, tmp_path / "content"))
+
+
+def edit_module(content: Path, change, folder: str = FIRST) -> None:
+    path = content / "modules" / folder / "module.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def messages(content: Path) -> list[str]:
+    return [str(p) for p in load_catalog(content).problems]
+
+
+def test_unknown_field_is_rejected_with_file_and_field(content):
+    edit_module(content, lambda d: d.update(titel="typo"))
+    assert messages(content) == [
+        f"content/modules/{FIRST}/module.yaml: titel: Extra inputs are not permitted"
+    ]
+
+
+def test_correct_answer_that_is_not_an_option(content):
+    edit_module(content, lambda d: d["quiz"]["questions"][0].update(correct="nope"))
+    (msg,) = messages(content)
+    assert "quiz.questions.0" in msg and "correct answer 'nope' is not one of the options" in msg
+
+
+def test_option_key_used_twice(content):
+    def twice(d):
+        options = d["poll"]["options"]
+        options[1]["key"] = options[0]["key"]
+
+    edit_module(content, twice)
+    (msg,) = messages(content)
+    assert "poll.options" in msg and "option key used more than once" in msg
+
+
+def test_every_problem_is_reported_at_once(content):
+    def many(d):
+        d["title"] = ""
+        d["published"] = "not a date"
+        d["quiz"]["questions"][1]["source"] = "nobody2020"
+        del d["key_learning"]
+
+    edit_module(content, many)
+    found = "\n".join(messages(content))
+    for field in ("title", "published", "key_learning"):
+        assert f"module.yaml: {field}:" in found
+
+
+def test_two_modules_with_the_same_slug(content):
+    shutil.copytree(content / "modules" / FIRST, content / "modules" / "zz-copy")
+    catalog = load_catalog(content)
+    (problem,) = catalog.problems
+    assert problem.file.endswith("zz-copy/module.yaml") and problem.field == "slug"
+    assert f"already used by content/modules/{FIRST}" in problem.message
+    assert list(catalog.modules) == [FIRST]
+
+
+def test_a_broken_module_leaves_the_others_working(content):
+    shutil.copytree(content / "modules" / FIRST, content / "modules" / "second")
+    edit_module(content, lambda d: d.update(slug="second-module"), folder="second")
+    (content / "modules" / FIRST / "module.yaml").write_text("title: [unclosed", encoding="utf-8")
+    catalog = load_catalog(content)
+    assert list(catalog.modules) == ["second-module"]
+    assert catalog.broken_folders == [FIRST]
+    (problem,) = catalog.problems
+    assert "is not valid YAML" in problem.message and problem.field.startswith("line ")
+
+
+def test_missing_article_and_unknown_citation(content):
+    article = content / "modules" / FIRST / "article.md"
+    article.write_text("A claim [@nobody2020].", encoding="utf-8")
+    assert messages(content) == [
+        f"content/modules/{FIRST}/article.md: cites unknown reference [@nobody2020]"
+    ]
+    article.unlink()
+    assert "article.md: file is missing" in messages(content)[0]
+
+
+def test_citations_become_reference_numbers():
+    loaded = load_catalog(CONTENT).get(FIRST)
+    assert "[@" not in loaded.body
+    assert "\\[1\\]" in loaded.body
+
+
+def test_check_command_lists_problems_and_exits_non_zero(content):
+    edit_module(content, lambda d: d["quiz"]["questions"][0].update(correct="nope"))
+    run = [sys.executable, "-m", "rounds", "check"]
+    bad = subprocess.run([*run, str(content)], cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "correct answer 'nope'" in bad.stderr
+    good = subprocess.run([*run, str(CONTENT)], cwd=ROOT, capture_output=True, text=True)
+    assert good.returncode == 0, good.stderr
+    assert "valid, 0 broken, 0 problem(s)" in good.stdout

@@ -1,0 +1,86 @@
+"""Storage on SQLite and PostgreSQL: attestations, one vote per participant, concurrency."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import func, select
+
+from rounds.store.engine import migrate, open_engine, schema_version
+from rounds.store.participants import latest_attestation, new_participant_id, record_attestation
+from rounds.store.tables import SCHEMA_VERSION, attestations, votes
+from rounds.store.votes import record_vote, tally, vote_of
+
+POLL = "asparaginase-aya-all/frontline_blinatumomab"
+
+
+def attested(engine, profession="nurse", country=None) -> str:
+    pid = new_participant_id()
+    record_attestation(engine, pid, "v1", profession, country)
+    return pid
+
+
+def test_schema_is_created_and_its_version_recorded(database_url):
+    engine = open_engine(database_url)
+    with engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+    assert migrate(engine) == SCHEMA_VERSION  # a second start changes nothing
+    engine.dispose()
+
+
+def test_attestation_is_recorded_with_version_profession_and_country(engine):
+    pid = attested(engine, "pharmacist", "Spain")
+    found = latest_attestation(engine, pid)
+    assert (found.text_version, found.profession, found.country) == ("v1", "pharmacist", "Spain")
+    assert latest_attestation(engine, new_participant_id()) is None
+
+
+def test_a_new_attestation_supersedes_the_old_one(engine):
+    pid = attested(engine, "nurse")
+    record_attestation(engine, pid, "v2", "physician", None)
+    assert latest_attestation(engine, pid).text_version == "v2"
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(attestations)).scalar() == 2
+
+
+def test_one_vote_per_participant_which_they_may_change(engine):
+    alice, bob = attested(engine), attested(engine)
+    record_vote(engine, POLL, alice, "adopt_now")
+    record_vote(engine, POLL, bob, "adopt_now")
+    assert tally(engine, POLL) == {"adopt_now": 2}
+    record_vote(engine, POLL, alice, "await_data")
+    record_vote(engine, POLL, alice, "await_data")  # a double click
+    assert tally(engine, POLL) == {"adopt_now": 1, "await_data": 1}
+    assert vote_of(engine, POLL, alice) == "await_data"
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(votes)).scalar() == 2
+
+
+def test_votes_in_another_round_or_poll_are_counted_apart(engine):
+    pid = attested(engine)
+    record_vote(engine, POLL, pid, "adopt_now", round_no=1)
+    record_vote(engine, POLL, pid, "unsure", round_no=2)
+    record_vote(engine, "other/poll", pid, "yes")
+    assert tally(engine, POLL, round_no=1) == {"adopt_now": 1}
+    assert tally(engine, POLL, round_no=2) == {"unsure": 1}
+
+
+def test_eight_threads_of_one_hundred_voters_lose_and_double_nothing(engine):
+    voters = [attested(engine) for _ in range(800)]
+    options = ["adopt_now", "await_data", "unsure"]
+
+    def vote_batch(batch: int) -> None:
+        for i, pid in enumerate(voters[batch * 100 : (batch + 1) * 100]):
+            record_vote(engine, POLL, pid, options[i % 3])
+            record_vote(engine, POLL, pid, options[(i + 1) % 3])  # change of mind
+            record_vote(engine, POLL, pid, options[(i + 1) % 3])  # and a double click
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(vote_batch, range(8)))
+
+    counts = tally(engine, POLL)
+    assert sum(counts.values()) == 800
+    expected = {o: 0 for o in options}
+    for i in range(800):
+        expected[options[((i % 100) + 1) % 3]] += 1
+    assert counts == expected

@@ -1,0 +1,35 @@
+"""The article: title, date, objective, disclosures, body, Key data, Key learning, references."""
+
+import streamlit as st
+
+from rounds.ui import resources
+from rounds.ui.modules import current_module
+
+loaded = current_module(resources.catalog())
+if loaded is None:
+    st.stop()
+module = loaded.module
+
+st.title(module.title)
+st.caption(
+    f":material/calendar_today: Published {module.published:%d %B %Y} · "
+    f":material/schedule: about {module.estimated_minutes} minutes"
+)
+st.info(f"**Learning objective:** {module.learning_objective}", icon=":material/flag:")
+if module.disclosures:
+    with st.container(border=True, key="article_disclosures"):
+        st.markdown("**Disclosures**")
+        st.markdown("\n".join(f"- {line}" for line in module.disclosures))
+
+st.markdown(loaded.body)
+
+st.header("Key data", anchor="key-data")
+st.markdown("\n".join(f"- {point}" for point in module.key_data))
+
+st.header("Key learning", anchor="key-learning")
+st.markdown(module.key_learning)
+
+st.header("References", anchor="references")
+st.markdown(
+    "\n".join(f"{n}. {ref.text} [Link]({ref.url})" for n, ref in enumerate(module.references, 1))
+)

@@ -1,0 +1,28 @@
+"""Home: the catalog of modules found in `content/`, and an error card for any broken one."""
+
+import streamlit as st
+
+from rounds.ui import resources
+from rounds.ui.modules import draw_problems
+
+catalog = resources.catalog()
+st.title("Learning modules")
+st.write("Short, referenced modules for healthcare professionals. Pick one to start.")
+
+for slug, loaded in catalog.modules.items():
+    module = loaded.module
+    with st.container(border=True, key=f"home_module_{slug}"):
+        st.subheader(module.title)
+        st.caption(
+            f":material/calendar_today: {module.published:%d %B %Y} · "
+            f":material/schedule: about {module.estimated_minutes} minutes"
+        )
+        st.markdown(f"**Learning objective:** {module.learning_objective}")
+        st.page_link(
+            "views/article.py",
+            label="Open the module",
+            icon=":material/arrow_forward:",
+            query_params={"module": slug},
+        )
+
+draw_problems(catalog, catalog.broken_folders)
