@@ -12,9 +12,8 @@ def draw_disclosure(site: Site) -> None:
     """Draw the independent-education statement with a way to view the funders."""
     disclosure = site.disclosure
     with st.container(border=True, key="chrome_disclosure"):
-        text, button = st.columns([5, 1], vertical_alignment="center")
-        text.caption(disclosure.statement)
-        with button.popover("View funders", key="chrome_funders"):
+        st.caption(disclosure.statement)
+        with st.popover("View funders", icon=":material/groups:", key="chrome_funders"):
             st.markdown("**Funders of this activity**")
             funders = pd.DataFrame(
                 [{"Funder": f.name, "Support": f.level} for f in disclosure.funders]
