@@ -15,6 +15,20 @@ st.set_page_config(page_title="Rounds", page_icon=":material/stethoscope:", layo
 PAGES = [
     st.Page("views/home.py", title="Modules", icon=":material/home:", default=True),
     st.Page("views/article.py", title="Article", icon=":material/article:", url_path="article"),
+    st.Page("views/quiz.py", title="Self-assessment", icon=":material/quiz:", url_path="quiz"),
+    st.Page(
+        "views/evaluation.py",
+        title="Evaluation",
+        icon=":material/rate_review:",
+        url_path="evaluation",
+    ),
+    st.Page("views/poll.py", title="Opinion poll", icon=":material/how_to_vote:", url_path="poll"),
+    st.Page(
+        "views/completion.py",
+        title="Completion",
+        icon=":material/workspace_premium:",
+        url_path="completion",
+    ),
 ]
 
 catalog = resources.catalog()

@@ -19,7 +19,14 @@ from tests.browser.gate_steps import expect_gate, pass_gate, wait_for_cookie  # 
 
 OUT = ROOT / "docs" / "screenshots"
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-PAGES = {"home": "/", "article": "/article"}
+PAGES = {
+    "home": "/",
+    "article": "/article",
+    "quiz": "/quiz",
+    "evaluation": "/evaluation",
+    "poll": "/poll",
+    "completion": "/completion",
+}
 
 
 def settle(page) -> None:

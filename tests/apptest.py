@@ -10,6 +10,10 @@ from tests.conftest import ROOT
 PAGES = {
     "home": "views/home.py",
     "article": "views/article.py",
+    "quiz": "views/quiz.py",
+    "evaluation": "views/evaluation.py",
+    "poll": "views/poll.py",
+    "completion": "views/completion.py",
 }
 
 
@@ -35,7 +39,6 @@ def texts(at: AppTest) -> str:
     """Return all the text the run drew, for 'is this shown' assertions."""
     parts = [e.value for e in at.markdown] + [e.value for e in at.title]
     parts += [e.value for e in at.header] + [e.value for e in at.subheader]
-    parts += (
-        [e.value for e in at.caption] + [e.value for e in at.info] + [e.value for e in at.error]
-    )
+    for kind in (at.caption, at.info, at.error, at.success, at.warning):
+        parts += [e.value for e in kind]
     return "\n".join(str(p) for p in parts)

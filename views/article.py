@@ -2,13 +2,18 @@
 
 import streamlit as st
 
+from rounds.progress import ARTICLE_OPENED
 from rounds.ui import resources
 from rounds.ui.modules import current_module
+from rounds.ui.progress_bar import draw_progress
+from rounds.ui.tracking import record_once_per_session
 
 loaded = current_module(resources.catalog())
 if loaded is None:
     st.stop()
 module = loaded.module
+record_once_per_session(module.slug, ARTICLE_OPENED)
+progress = draw_progress(module)
 
 st.title(module.title)
 st.caption(
@@ -20,6 +25,14 @@ if module.disclosures:
     with st.container(border=True, key="article_disclosures"):
         st.markdown("**Disclosures**")
         st.markdown("\n".join(f"- {line}" for line in module.disclosures))
+
+if module.quiz and not progress.pre_done and not progress.best_post:
+    st.page_link(
+        "views/quiz.py",
+        label="Optional: test yourself before reading",
+        icon=":material/quiz:",
+        query_params={"module": module.slug, "phase": "pre"},
+    )
 
 st.markdown(loaded.body)
 
@@ -33,3 +46,11 @@ st.header("References", anchor="references")
 st.markdown(
     "\n".join(f"{n}. {ref.text} [Link]({ref.url})" for n, ref in enumerate(module.references, 1))
 )
+
+if module.quiz:
+    st.page_link(
+        "views/quiz.py",
+        label="Next: self-assessment",
+        icon=":material/arrow_forward:",
+        query_params={"module": module.slug},
+    )

@@ -83,10 +83,13 @@ def open_engine(url: str) -> Engine:
 
 
 def upsert(conn: Connection, table, values: dict, keys: list[str], update: list[str]) -> None:
-    """Insert a row, or update `update` columns of the row with the same `keys`."""
+    """Insert a row, or update `update` columns of the row with the same `keys` (none: keep it)."""
     dialect = {"postgresql": postgresql, "sqlite": sqlite}[conn.dialect.name]
     stmt = dialect.insert(table).values(**values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=keys, set_={col: stmt.excluded[col] for col in update}
-    )
+    if update:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys, set_={col: stmt.excluded[col] for col in update}
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
     conn.execute(stmt)

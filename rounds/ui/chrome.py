@@ -24,7 +24,8 @@ def draw_disclosure(site: Site) -> None:
 
 def draw_header(site: Site) -> None:
     """Draw the notices that precede any content."""
-    st.caption(f":material/translate: {site.translation_notice}")
+    with st.expander("About machine translation", icon=":material/translate:"):
+        st.caption(site.translation_notice)
     draw_disclosure(site)
 
 

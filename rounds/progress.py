@@ -1,0 +1,69 @@
+"""Where a participant stands in a module, read from stored rows only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from rounds.content.schema import Module
+from rounds.quiz import Score, best, is_passing
+from rounds.store import events, quiz, votes
+from rounds.store.evaluation import evaluation_of
+
+ARTICLE_OPENED = "article_opened"
+COMPLETED = "completed"
+
+
+def poll_id(module: Module) -> str:
+    """Return the stored id of a module's poll."""
+    return f"{module.slug}/{module.poll.key}" if module.poll else ""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The steps of one module and whether each is done."""
+
+    read_article: bool
+    pre_done: bool
+    best_post: Score | None
+    passed: bool
+    evaluated: bool
+    voted: bool
+
+    def steps(self) -> list[tuple[str, bool]]:
+        """Return (step label, done) in the order a learner meets them."""
+        return [
+            ("HCP confirmation", True),
+            ("Article", self.read_article),
+            ("Self-assessment", self.passed),
+            ("Evaluation", self.evaluated),
+            ("Poll", self.voted),
+        ]
+
+    @property
+    def complete(self) -> bool:
+        """Tell whether the module is completed: post-test passed and evaluation submitted."""
+        return self.passed and self.evaluated
+
+
+def load_progress(engine: Engine, participant_id: str, module: Module) -> Progress:
+    """Read a participant's progress through a module from the database."""
+    kinds = events.event_kinds(engine, participant_id, module.slug)
+    total = len(module.quiz.questions) if module.quiz else 0
+    post = [
+        Score(c, total) for c in quiz.finished_scores(engine, participant_id, module.slug, "post")
+    ]
+    pre = quiz.finished_scores(engine, participant_id, module.slug, "pre")
+    top = best(post)
+    pass_mark = module.quiz.pass_mark if module.quiz else 1.0
+    return Progress(
+        read_article=ARTICLE_OPENED in kinds,
+        pre_done=bool(pre),
+        best_post=top,
+        passed=top is not None and is_passing(top, pass_mark),
+        evaluated=bool(evaluation_of(engine, module.slug, participant_id))
+        or module.evaluation is None,
+        voted=module.poll is None
+        or votes.vote_of(engine, poll_id(module), participant_id) is not None,
+    )

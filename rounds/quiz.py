@@ -1,0 +1,64 @@
+"""Self-assessment rules: shuffling, scoring, the pass mark and the peer average."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from rounds.content.schema import Option, Question, Quiz
+
+MIN_PEERS = 5  # fewer peers than this and their average is not shown
+
+
+@dataclass(frozen=True)
+class Score:
+    """How many questions were answered correctly out of how many."""
+
+    correct: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        """Return the score as a whole percentage."""
+        return round(100 * self.correct / self.total) if self.total else 0
+
+
+def shuffled_options(question: Question, seed: int) -> list[Option]:
+    """Return the question's options in this attempt's order (same seed, same order)."""
+    options = list(question.options)
+    random.Random(f"{seed}:{question.key}").shuffle(options)
+    return options
+
+
+def is_correct(question: Question, option_key: str) -> bool:
+    """Tell whether an option is the question's correct answer."""
+    return option_key == question.correct
+
+
+def is_valid_answer(quiz: Quiz, question_key: str, option_key: str) -> bool:
+    """Tell whether a (question, option) pair exists in this quiz."""
+    question = next((q for q in quiz.questions if q.key == question_key), None)
+    return question is not None and option_key in {o.key for o in question.options}
+
+
+def score(quiz: Quiz, answers: dict[str, str]) -> Score:
+    """Score a set of answers {question key: option key} against the quiz."""
+    correct = sum(1 for q in quiz.questions if answers.get(q.key) == q.correct)
+    return Score(correct, len(quiz.questions))
+
+
+def is_passing(result: Score, pass_mark: float) -> bool:
+    """Tell whether a score reaches the pass mark (a fraction, e.g. 0.7)."""
+    return result.total > 0 and result.correct >= pass_mark * result.total - 1e-9
+
+
+def best(scores: list[Score]) -> Score | None:
+    """Return the best of several attempts' scores, or None if there are none."""
+    return max(scores, key=lambda s: s.correct, default=None)
+
+
+def peer_average(peer_correct: list[int], total: int) -> int | None:
+    """Return the peers' mean score in percent, or None while fewer than MIN_PEERS answered."""
+    if len(peer_correct) < MIN_PEERS or total == 0:
+        return None
+    return round(100 * sum(peer_correct) / (len(peer_correct) * total))

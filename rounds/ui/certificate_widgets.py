@@ -1,0 +1,56 @@
+"""The completion summary and the certificate download (the name is never stored)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from rounds.certificate import certificate_pdf
+from rounds.content.schema import Module
+from rounds.progress import COMPLETED, Progress
+from rounds.store.events import time_span
+from rounds.ui import resources
+from rounds.ui.tracking import participant, record_once_per_session
+
+
+def _minutes(span: dt.timedelta | None) -> str:
+    if span is None:
+        return "not recorded"
+    minutes = max(1, round(span.total_seconds() / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def draw_certificate(module: Module, progress: Progress) -> None:
+    """Draw time spent and score, and offer the PDF certificate with a typed name."""
+    record_once_per_session(module.slug, COMPLETED)
+    site = resources.catalog().site
+    st.success("You have completed this module.", icon=":material/workspace_premium:")
+    span = time_span(resources.engine(), participant(), module.slug)
+    left, right = st.columns(2)
+    left.metric("Time spent", _minutes(span), help="From opening the article to completing.")
+    right.metric("Best self-assessment score", f"{progress.best_post.percent}%")
+    st.subheader("Certificate of completion")
+    name = st.text_input(
+        "Your name as it should appear on the certificate",
+        max_chars=120,
+        key="cert_name",
+        help="Printed on the PDF only; Rounds does not store it.",
+    )
+    st.download_button(
+        "Download certificate (PDF)",
+        data=lambda: certificate_pdf(
+            learner_name=name.strip() or "Participant",
+            module_title=module.title,
+            learning_objective=module.learning_objective,
+            completed_on=dt.date.today(),
+            score_percent=progress.best_post.percent,
+            site_name=site.name,
+        ),
+        file_name=f"rounds-certificate-{module.slug}.pdf",
+        mime="application/pdf",
+        type="primary",
+        icon=":material/download:",
+        on_click="ignore",
+        key="cert_download",
+    )

@@ -1,0 +1,82 @@
+"""The evaluation form (each statement answered or skipped) and everyone's answers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rounds import charts
+from rounds.content.schema import Module
+from rounds.evaluation import SCALE, is_valid_value, summarise
+from rounds.store.evaluation import evaluation_counts, evaluation_of, save_evaluation
+from rounds.ui import resources
+from rounds.ui.tracking import participant, record
+
+SKIP = 0  # the radio value for "skip this statement"; stored as NULL
+CHOICES = {**SCALE, SKIP: "Skip"}
+
+
+def _submit(module: Module) -> None:
+    answers = {}
+    for statement in module.evaluation.statements:
+        choice = st.session_state.get(f"eval_{statement.key}")
+        if choice is None:
+            st.session_state["eval_error"] = "Answer or skip every statement, please."
+            return
+        value = None if choice == SKIP else choice
+        if not is_valid_value(value):
+            st.session_state["eval_error"] = "That answer is not on the scale."
+            return
+        answers[statement.key] = value
+    save_evaluation(resources.engine(), module.slug, participant(), answers)
+    record(module.slug, "evaluation_submitted")
+    st.session_state.pop("eval_error", None)
+    st.session_state["eval_saved"] = True
+
+
+def draw_form(module: Module) -> bool:
+    """Draw the statements, prefilled with stored answers; return whether any are stored."""
+    stored = evaluation_of(resources.engine(), module.slug, participant())
+    with st.form("eval_form"):
+        for statement in module.evaluation.statements:
+            previous = stored.get(statement.key, -1)
+            previous = SKIP if previous is None else previous
+            options = list(CHOICES)
+            st.radio(
+                statement.text,
+                options,
+                format_func=CHOICES.get,
+                index=options.index(previous) if previous in options else None,
+                horizontal=True,
+                key=f"eval_{statement.key}",
+            )
+        label = "Update my answers" if stored else "Submit"
+        st.form_submit_button(
+            label, type="primary", on_click=_submit, args=(module,), key="eval_submit"
+        )
+    if error := st.session_state.get("eval_error"):
+        st.error(error)
+    if st.session_state.pop("eval_saved", False):
+        st.success("Thank you: your answers are saved. You can revise them at any time.")
+    return bool(stored)
+
+
+def draw_results(module: Module) -> None:
+    """Draw all participants' answers: a diverging bar chart and the same numbers as a table."""
+    summary = summarise(
+        module.evaluation.statements, evaluation_counts(resources.engine(), module.slug)
+    )
+    st.subheader("What participants said")
+    st.plotly_chart(
+        charts.evaluation_diverging(summary), width="stretch", config={"displayModeBar": False}
+    )
+    table = summary[["statement", "n", "pct_agree", "skipped"]].rename(
+        columns={
+            "statement": "Statement",
+            "n": "Answered (n)",
+            "pct_agree": "% agree",
+            "skipped": "Skipped",
+        }
+    )
+    for value, label in SCALE.items():
+        table[label] = summary[f"count_{value}"]
+    st.dataframe(table, hide_index=True, width="stretch")

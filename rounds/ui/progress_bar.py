@@ -1,0 +1,21 @@
+"""The progress indicator shown at the top of every module page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rounds.content.schema import Module
+from rounds.progress import Progress, load_progress
+from rounds.ui import resources
+from rounds.ui.tracking import participant
+
+
+def draw_progress(module: Module) -> Progress:
+    """Draw the module's steps with what is done, and return the progress."""
+    progress = load_progress(resources.engine(), participant(), module)
+    steps = progress.steps()
+    done = sum(1 for _, ok in steps if ok)
+    st.progress(done / len(steps), text=f"Module progress: {done} of {len(steps)} steps done")
+    marks = {True: ":material/check_circle: ", False: ":material/radio_button_unchecked: "}
+    st.caption(" · ".join(f"{marks[ok]}{label}" for label, ok in steps))
+    return progress

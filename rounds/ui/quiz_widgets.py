@@ -1,0 +1,184 @@
+"""Self-assessment widgets: the pre-test form, and the post-test with immediate feedback."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rounds.content.schema import Module, Question
+from rounds.quiz import Score, best, is_correct, is_passing, is_valid_answer, peer_average
+from rounds.quiz import shuffled_options as shuffled
+from rounds.store import quiz as store
+from rounds.ui import resources
+from rounds.ui.tracking import participant, record
+
+
+def _answer_key(attempt_id: int, question: Question) -> str:
+    return f"quiz_{attempt_id}_{question.key}"
+
+
+def _reference(module: Module, key: str) -> str:
+    ref = next(r for r in module.references if r.key == key)
+    return f"\\[{module.reference_number(key)}\\] {ref.text} [Link]({ref.url})"
+
+
+# --- pre-test ----------------------------------------------------------------------------------
+
+
+def _submit_pretest(module: Module) -> None:
+    engine, pid = resources.engine(), participant()
+    if store.latest_attempt(engine, pid, module.slug, "pre"):
+        return  # a double click, or a second tab: the pre-test is taken once
+    chosen = {q.key: st.session_state.get(f"pre_{q.key}") for q in module.quiz.questions}
+    if any(v is None for v in chosen.values()):
+        st.session_state["pre_error"] = "Please answer every question (a guess is fine)."
+        return
+    attempt = store.start_attempt(engine, pid, module.slug, "pre")
+    for question in module.quiz.questions:
+        option = chosen[question.key]
+        if is_valid_answer(module.quiz, question.key, option):
+            store.record_answer(
+                engine, attempt.id, question.key, option, is_correct(question, option)
+            )
+    store.finish_attempt(engine, attempt.id)
+    record(module.slug, "pre_finished")
+    st.session_state.pop("pre_error", None)
+
+
+def draw_pretest(module: Module) -> None:
+    """Draw the optional before-reading test (answers stored, no feedback shown)."""
+    engine, pid = resources.engine(), participant()
+    if store.latest_attempt(engine, pid, module.slug, "pre"):
+        st.success("Your before-reading answers are saved. Now read the article.")
+        return
+    st.write("Answer before you read; you will see how you did after the post-test.")
+    with st.form("pre_form"):
+        seed = int(pid[:8], 16)  # stable for this participant
+        for n, question in enumerate(module.quiz.questions, 1):
+            labels = {o.key: o.text for o in shuffled(question, seed)}
+            st.radio(
+                f"{n}. {question.prompt}",
+                list(labels),
+                format_func=labels.get,
+                index=None,
+                key=f"pre_{question.key}",
+            )
+        st.form_submit_button(
+            "Save my answers",
+            on_click=_submit_pretest,
+            args=(module,),
+            key="pre_submit",
+            type="primary",
+        )
+    if error := st.session_state.get("pre_error"):
+        st.error(error)
+
+
+# --- post-test ---------------------------------------------------------------------------------
+
+
+def _start(module: Module) -> None:
+    engine, pid = resources.engine(), participant()
+    latest = store.latest_attempt(engine, pid, module.slug, "post")
+    if latest is None or latest.finished:  # never two open attempts, whatever the clicks
+        store.start_attempt(engine, pid, module.slug, "post")
+        record(module.slug, "post_started")
+
+
+def _check(module: Module, attempt_id: int, question: Question) -> None:
+    option = st.session_state.get(_answer_key(attempt_id, question))
+    if option is None:
+        st.session_state["quiz_error"] = "Choose an answer first."
+        return
+    st.session_state.pop("quiz_error", None)
+    if not is_valid_answer(module.quiz, question.key, option):
+        st.session_state["quiz_error"] = "That answer is not one of the options."
+        return
+    engine = resources.engine()
+    store.record_answer(engine, attempt_id, question.key, option, is_correct(question, option))
+    if len(store.answers_of(engine, attempt_id)) == len(module.quiz.questions):
+        store.finish_attempt(engine, attempt_id)
+        record(module.slug, "post_finished")
+
+
+def _feedback(module: Module, question: Question, chosen: str) -> None:
+    options = {o.key: o for o in question.options}
+    right = is_correct(question, chosen)
+    box = st.success if right else st.error
+    box(("Correct. " if right else "Not quite. ") + options[chosen].explanation)
+    if not right:
+        correct = options[question.correct]
+        st.info(f"**The answer is: {correct.text}.** {correct.explanation}")
+    st.caption(f"Source: {_reference(module, question.source)}")
+
+
+def draw_posttest(module: Module) -> None:
+    """Draw the after-reading test, one question at a time, with feedback after each."""
+    engine, pid = resources.engine(), participant()
+    attempt = store.latest_attempt(engine, pid, module.slug, "post")
+    if attempt is None:
+        st.button(
+            "Start the self-assessment",
+            type="primary",
+            on_click=_start,
+            args=(module,),
+            key="quiz_start",
+        )
+        return
+    answers = store.answers_of(engine, attempt.id)
+    for n, question in enumerate(module.quiz.questions, 1):
+        st.markdown(f"**Question {n} of {len(module.quiz.questions)}.** {question.prompt}")
+        if question.key in answers:
+            chosen = next(o.text for o in question.options if o.key == answers[question.key])
+            st.markdown(f"Your answer: *{chosen}*")
+            _feedback(module, question, answers[question.key])
+            continue
+        labels = {o.key: o.text for o in shuffled(question, attempt.seed)}
+        st.radio(
+            "Your answer",
+            list(labels),
+            format_func=labels.get,
+            index=None,
+            key=_answer_key(attempt.id, question),
+        )
+        st.button(
+            "Check my answer",
+            type="primary",
+            on_click=_check,
+            args=(module, attempt.id, question),
+            key=f"quiz_check_{attempt.id}",
+        )
+        if error := st.session_state.get("quiz_error"):
+            st.warning(error)
+        return
+    draw_result(module)
+
+
+def draw_result(module: Module) -> None:
+    """Draw the score, pass or not, the change from the pre-test and the peers' average."""
+    engine, pid, quiz = resources.engine(), participant(), module.quiz
+    total = len(quiz.questions)
+    posts = [Score(c, total) for c in store.finished_scores(engine, pid, module.slug, "post")]
+    latest, top = posts[-1], best(posts)
+    passed = is_passing(top, quiz.pass_mark)
+    st.subheader(f"Your score: {latest.percent}% ({latest.correct} of {total})")
+    mark = round(100 * quiz.pass_mark)
+    if passed:
+        st.success(f"Passed: your best score, {top.percent}%, reaches the {mark}% pass mark.")
+    else:
+        st.warning(f"Not passed yet: the pass mark is {mark}%. Review the article and try again.")
+    pre = store.finished_scores(engine, pid, module.slug, "pre")
+    if pre:
+        before = Score(pre[0], total)
+        change = latest.percent - before.percent
+        st.metric(
+            "Before reading → now",
+            f"{latest.percent}%",
+            f"{change:+d} points",
+            help=f"Before reading you scored {before.percent}%.",
+        )
+    peers = peer_average(store.peer_best_scores(engine, module.slug, "post", pid), total)
+    if peers is None:
+        st.caption("Peers' average appears once at least 5 other participants have finished.")
+    else:
+        st.caption(f"Peers' average best score: {peers}%.")
+    st.button("Try again", on_click=_start, args=(module,), key="quiz_retry")

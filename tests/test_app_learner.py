@@ -1,0 +1,95 @@
+"""AppTest: the learner's path from gate to certificate, and a live poll seen by two people."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from rounds.content.loader import load_catalog
+from tests.apptest import PAGES, attest, fresh_app, texts
+from tests.conftest import CONTENT
+
+MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
+QUESTIONS = MODULE.quiz.questions
+
+
+def open_page(at: AppTest, page: str, **params: str) -> AppTest:
+    at.switch_page(PAGES[page])
+    at.query_params.clear()
+    at.query_params.update({"module": MODULE.slug, **params})
+    return at.run()
+
+
+def quiz_radio(at: AppTest):
+    (radio,) = [r for r in at.radio if r.key and r.key.startswith("quiz_")]
+    return radio
+
+
+def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "article")
+    attest(at)
+    assert at.title[0].value == MODULE.title
+
+    open_page(at, "quiz", phase="pre")
+    for question in QUESTIONS:
+        wrong = next(o.key for o in question.options if o.key != question.correct)
+        at.radio(key=f"pre_{question.key}").set_value(wrong)
+    at.button(key="pre_submit").click().run()
+    assert "Your before-reading answers are saved" in texts(at)
+
+    open_page(at, "quiz")
+    at.button(key="quiz_start").click().run()
+    for n, question in enumerate(QUESTIONS):
+        chosen = (
+            question.correct
+            if n
+            else next(o.key for o in question.options if o.key != question.correct)
+        )
+        quiz_radio(at).set_value(chosen)
+        (check,) = [b for b in at.button if b.key and b.key.startswith("quiz_check_")]
+        check.click().run()
+        assert not at.exception
+        shown = texts(at)
+        assert ("Correct." in shown) if n else ("Not quite." in shown)
+    total = len(QUESTIONS)
+    expected = round(100 * (total - 1) / total)
+    assert f"Your score: {expected}%" in texts(at)
+    assert ("Passed" in texts(at)) is (expected >= 70)
+    (change,) = at.metric
+    assert change.delta == f"+{expected} points"  # from 0% before reading
+
+    open_page(at, "evaluation")
+    for i, statement in enumerate(MODULE.evaluation.statements):
+        at.radio(key=f"eval_{statement.key}").set_value(0 if i == 3 else 4)
+    at.button(key="eval_submit").click().run()
+    assert "your answers are saved" in texts(at)
+    assert len(at.get("plotly_chart")) == 1 and len(at.dataframe) >= 1
+
+    open_page(at, "poll")
+    assert "Results appear here once you have voted." in texts(at)
+    at.radio(key="poll_choice").set_value(MODULE.poll.options[0].key)
+    at.button(key="poll_vote").click().run()
+    assert "Results so far (n = 1)" in texts(at)
+    assert "The evidence in brief" in texts(at)
+
+    open_page(at, "completion")
+    assert not at.exception
+    assert "You have completed this module." in texts(at)
+    at.text_input(key="cert_name").input("Dr Ada Example").run()
+    assert len(at.get("download_button")) == 1
+
+
+def test_a_second_participants_vote_appears_in_the_first_ones_results(monkeypatch, tmp_path):
+    first = fresh_app(monkeypatch, tmp_path)
+    second = AppTest.from_file(first._script_path, default_timeout=30)
+    for at in (first, second):
+        open_page(at, "poll")
+        attest(at)
+    first.radio(key="poll_choice").set_value(MODULE.poll.options[0].key)
+    first.button(key="poll_vote").click().run()
+    assert "Results so far (n = 1)" in texts(first)
+    second.radio(key="poll_choice").set_value(MODULE.poll.options[1].key)
+    second.button(key="poll_vote").click().run()
+    assert "Results so far (n = 2)" in texts(second)
+    first.run()
+    assert "Results so far (n = 2)" in texts(first)

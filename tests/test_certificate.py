@@ -1,0 +1,138 @@
+"""The completion certificate prints what the learner earned and survives any text."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from rounds import certificate
+from rounds.certificate import NAME_LIMIT, certificate_pdf
+
+HAS_UNICODE_FONT = (certificate._FONT_DIR / "DejaVuSans.ttf").is_file()
+
+
+def _certificate(**overrides: object) -> bytes:
+    fields: dict[str, object] = {
+        "learner_name": "Dr Amara Okafor",
+        "module_title": "Recognising sepsis in the emergency department",
+        "learning_objective": "Start the sepsis six within one hour of recognition.",
+        "completed_on": datetime.date(2026, 11, 23),
+        "score_percent": 85,
+        "site_name": "Rounds at St Elsewhere",
+    }
+    fields.update(overrides)
+    return certificate_pdf(**fields)  # type: ignore[arg-type]
+
+
+def _read(pdf: bytes) -> tuple[int, str]:
+    """Return the page count and the text of the first page, asserting the PDF is valid."""
+    assert pdf.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
+    page = reader.pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+        (841.89, 595.28), abs=0.1
+    )  # A4 landscape, in points
+    return len(reader.pages), page.extract_text()
+
+
+@pytest.fixture(params=["unicode font", "core font"])
+def font(request, monkeypatch, tmp_path) -> str:
+    if request.param == "unicode font" and not HAS_UNICODE_FONT:
+        pytest.skip("DejaVu Sans is not installed")
+    if request.param == "core font":
+        monkeypatch.setattr(certificate, "_FONT_DIR", tmp_path)
+    return request.param
+
+
+def test_certificate_names_learner_module_date_and_score(font):
+    pages, text = _read(_certificate())
+
+    assert pages == 1
+    for expected in (
+        "Rounds at St Elsewhere",
+        "Certificate of completion",
+        "This certifies that",
+        "Dr Amara Okafor",
+        "completed the module",
+        "Recognising sepsis in the emergency department",
+        "Start the sepsis six within one hour of recognition.",
+        "23 November 2026",
+        "85%",
+    ):
+        assert expected in text
+
+
+HOSTILE_NAMES = {
+    "very long": "Aisha " * 2000,
+    "emoji": "Sam 🩺👩🏽‍⚕️🎉 Lee",
+    "arabic": "د. ليلى حداد",
+    "hebrew": "ד״ר נועה כהן",
+    "null byte": "Jane\x00 Doe",
+    "control characters": "Jane\x07\x1b[31m\r\nDoe\u202e",
+    "script tag": "<script>alert(1)</script>",
+    "lone surrogate": "Broken \ud800 Name",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES.values(), ids=HOSTILE_NAMES.keys())
+def test_any_learner_name_gives_a_one_page_certificate(font, name):
+    pages, text = _read(_certificate(learner_name=name))
+
+    assert pages == 1
+    assert "85%" in text
+    assert "\x00" not in text
+
+
+def test_script_tags_print_as_literal_text(font):
+    _, text = _read(_certificate(learner_name="<script>alert(1)</script>"))
+
+    assert "<script>alert(1)</script>" in text
+
+
+def test_control_characters_are_stripped_from_the_name(font):
+    _, text = _read(_certificate(learner_name="Jane\x00\x07\r\n Doe"))
+
+    assert "Jane Doe" in text
+
+
+def test_long_name_is_truncated_with_an_ellipsis(font):
+    _, text = _read(_certificate(learner_name="Z" * 10_000))
+
+    ellipsis = "…" if font == "unicode font" else "..."
+    assert text.count("Z") == NAME_LIMIT - len(ellipsis)
+    assert "Z" + ellipsis in text.replace("\n", "")
+
+
+def test_every_field_at_its_longest_still_fits_on_one_page(font):
+    wide = "W" * 10_000
+    pages, text = _read(
+        _certificate(
+            learner_name=wide,
+            module_title=wide,
+            learning_objective="WWW " * 5_000,
+            site_name=wide,
+        )
+    )
+
+    assert pages == 1
+    assert "Certificate of completion" in text
+    assert "85%" in text
+
+
+@pytest.mark.skipif(not HAS_UNICODE_FONT, reason="DejaVu Sans is not installed")
+def test_unicode_font_draws_hebrew_letters():
+    _, text = _read(_certificate(learner_name="נועה כהן"))
+
+    assert set("נועהכן") <= set(text)
+    assert "?" not in text
+
+
+def test_core_font_replaces_what_latin1_cannot_show(monkeypatch, tmp_path):
+    monkeypatch.setattr(certificate, "_FONT_DIR", tmp_path)
+
+    _, text = _read(_certificate(learner_name="Zoë 🎉 Müller"))
+
+    assert "Zoë ? Müller" in text

@@ -1,0 +1,109 @@
+"""Self-assessment rules and their storage: scoring, pass mark, shuffling, peers, attempts."""
+
+from __future__ import annotations
+
+import pytest
+
+from rounds.content.loader import load_catalog
+from rounds.quiz import (
+    MIN_PEERS,
+    Score,
+    best,
+    is_passing,
+    is_valid_answer,
+    peer_average,
+    score,
+    shuffled_options,
+)
+from rounds.store import quiz as store
+from rounds.store.participants import new_participant_id, record_attestation
+from tests.conftest import CONTENT
+
+MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
+QUIZ = MODULE.quiz
+RIGHT = {q.key: q.correct for q in QUIZ.questions}
+
+
+def wrong_option(question) -> str:
+    return next(o.key for o in question.options if o.key != question.correct)
+
+
+def test_score_counts_correct_answers():
+    assert score(QUIZ, RIGHT) == Score(len(QUIZ.questions), len(QUIZ.questions))
+    one_wrong = dict(RIGHT, **{QUIZ.questions[0].key: wrong_option(QUIZ.questions[0])})
+    assert score(QUIZ, one_wrong).correct == len(QUIZ.questions) - 1
+    assert score(QUIZ, {}).correct == 0
+
+
+@pytest.mark.parametrize(
+    ("correct", "total", "passes"),
+    [(3, 4, True), (2, 4, False), (7, 10, True), (6, 10, False), (4, 4, True), (0, 4, False)],
+)
+def test_pass_mark_of_seventy_percent(correct, total, passes):
+    assert is_passing(Score(correct, total), 0.7) is passes
+
+
+def test_shuffling_keeps_keys_and_is_stable_per_attempt_seed():
+    question = QUIZ.questions[0]
+    first = shuffled_options(question, 1234)
+    assert sorted(o.key for o in first) == sorted(o.key for o in question.options)
+    assert shuffled_options(question, 1234) == first
+    orders = {tuple(o.key for o in shuffled_options(question, seed)) for seed in range(40)}
+    assert len(orders) > 1
+
+
+def test_only_real_question_option_pairs_are_valid():
+    question = QUIZ.questions[0]
+    assert is_valid_answer(QUIZ, question.key, question.correct)
+    assert not is_valid_answer(QUIZ, question.key, "made_up")
+    assert not is_valid_answer(QUIZ, "no_such_question", question.correct)
+
+
+def test_peer_average_is_hidden_under_five_peers():
+    assert peer_average([4] * (MIN_PEERS - 1), 4) is None
+    assert peer_average([4, 4, 2, 2, 3], 4) == 75
+    assert best([Score(1, 4), Score(3, 4), Score(2, 4)]) == Score(3, 4)
+    assert best([]) is None
+
+
+def learner(engine) -> str:
+    pid = new_participant_id()
+    record_attestation(engine, pid, "v1", "nurse", None)
+    return pid
+
+
+def take(engine, pid, phase: str, answers: dict[str, str]) -> None:
+    attempt = store.start_attempt(engine, pid, MODULE.slug, phase)
+    for question in QUIZ.questions:
+        option = answers[question.key]
+        store.record_answer(engine, attempt.id, question.key, option, option == question.correct)
+    store.finish_attempt(engine, attempt.id)
+
+
+def test_every_attempt_is_stored_and_the_first_answer_to_a_question_stands(engine):
+    pid = learner(engine)
+    attempt = store.start_attempt(engine, pid, MODULE.slug, "post")
+    question = QUIZ.questions[0]
+    store.record_answer(engine, attempt.id, question.key, question.correct, True)
+    store.record_answer(engine, attempt.id, question.key, wrong_option(question), False)
+    assert store.answers_of(engine, attempt.id) == {question.key: question.correct}
+    assert store.latest_attempt(engine, pid, MODULE.slug, "post").finished is False
+    assert store.finished_scores(engine, pid, MODULE.slug, "post") == []
+
+    all_wrong = {q.key: wrong_option(q) for q in QUIZ.questions}
+    take(engine, pid, "post", all_wrong)
+    take(engine, pid, "post", RIGHT)
+    assert store.finished_scores(engine, pid, MODULE.slug, "post") == [0, len(QUIZ.questions)]
+
+
+def test_peer_scores_use_each_peers_best_finished_attempt_and_exclude_me(engine):
+    me = learner(engine)
+    take(engine, me, "post", RIGHT)
+    all_wrong = {q.key: wrong_option(q) for q in QUIZ.questions}
+    peers = [learner(engine) for _ in range(3)]
+    for peer in peers:
+        take(engine, peer, "post", all_wrong)
+    take(engine, peers[0], "post", RIGHT)
+    take(engine, peers[1], "pre", RIGHT)  # a pre-test does not count
+    found = sorted(store.peer_best_scores(engine, MODULE.slug, "post", exclude=me))
+    assert found == [0, 0, len(QUIZ.questions)]

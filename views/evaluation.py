@@ -1,0 +1,25 @@
+"""Evaluation: the module's agreement statements, then everyone's answers."""
+
+import streamlit as st
+
+from rounds.ui import resources
+from rounds.ui.evaluation_widgets import draw_form, draw_results
+from rounds.ui.modules import current_module
+from rounds.ui.progress_bar import draw_progress
+
+loaded = current_module(resources.catalog())
+if loaded is None or loaded.module.evaluation is None:
+    st.stop()
+module = loaded.module
+
+draw_progress(module)
+st.title("Evaluation")
+st.write("How far do you agree with each statement? Answer or skip each one.")
+if draw_form(module):
+    draw_results(module)
+st.page_link(
+    "views/poll.py",
+    label="Next: opinion poll",
+    icon=":material/arrow_forward:",
+    query_params={"module": module.slug},
+)

@@ -1,0 +1,26 @@
+"""The live opinion poll: vote, then see everyone's answers update as they come in."""
+
+import streamlit as st
+
+from rounds.ui import resources
+from rounds.ui.modules import current_module
+from rounds.ui.poll_widgets import draw_evidence, draw_live_results, draw_vote
+from rounds.ui.progress_bar import draw_progress
+
+loaded = current_module(resources.catalog())
+if loaded is None or loaded.module.poll is None:
+    st.stop()
+module = loaded.module
+
+draw_progress(module)
+st.title("Your opinion")
+mine = draw_vote(module)
+draw_live_results(module, has_voted=mine is not None)
+if mine:
+    draw_evidence(module)
+st.page_link(
+    "views/completion.py",
+    label="Next: completion",
+    icon=":material/arrow_forward:",
+    query_params={"module": module.slug},
+)

@@ -1,0 +1,40 @@
+"""Self-assessment: the optional before-reading test and the after-reading test with feedback."""
+
+import streamlit as st
+
+from rounds.ui import resources
+from rounds.ui.modules import current_module
+from rounds.ui.progress_bar import draw_progress
+from rounds.ui.quiz_widgets import draw_posttest, draw_pretest
+
+loaded = current_module(resources.catalog())
+if loaded is None or loaded.module.quiz is None:
+    st.stop()
+module = loaded.module
+
+draw_progress(module)
+st.title("Self-assessment")
+st.caption(f"Learning objective: {module.learning_objective}")
+
+if st.query_params.get("phase") == "pre":
+    st.header("Before you read")
+    draw_pretest(module)
+    st.page_link(
+        "views/article.py",
+        label="Read the article",
+        icon=":material/article:",
+        query_params={"module": module.slug},
+    )
+else:
+    st.header("After reading")
+    st.write(
+        f"{len(module.quiz.questions)} questions; you see the answer and its source after each. "
+        f"The pass mark is {round(100 * module.quiz.pass_mark)}% and you may retry."
+    )
+    draw_posttest(module)
+    st.page_link(
+        "views/evaluation.py",
+        label="Next: evaluation",
+        icon=":material/arrow_forward:",
+        query_params={"module": module.slug},
+    )
