@@ -1,0 +1,103 @@
+"""In a real browser: one learner's whole module, and two voters who see each other live."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+
+from rounds.content.loader import load_catalog
+from tests.browser.gate_steps import TIMEOUT, pass_gate, wait_for_cookie
+from tests.conftest import CONTENT
+
+MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
+QUESTIONS = MODULE.quiz.questions
+
+
+def choose(page: Page, question: str, label: str) -> None:
+    """Pick the option with this label in the radio group whose label contains `question`."""
+    group = page.get_by_role("radiogroup", name=re.compile(re.escape(question)))
+    group.get_by_text(label, exact=True).click()
+
+
+def open_module_page(page: Page, server: str, path: str, extra: str = "") -> None:
+    page.goto(f"{server}/{path}?module={MODULE.slug}{extra}")
+
+
+def test_one_learner_completes_the_module_and_downloads_the_certificate(server, browser):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    open_module_page(page, server, "quiz", "&phase=pre")
+    pass_gate(page)
+    wait_for_cookie(context)
+    for question in QUESTIONS:
+        wrong = next(o for o in question.options if o.key != question.correct)
+        choose(page, question.prompt, wrong.text)
+    page.get_by_role("button", name="Save my answers").click()
+    expect(page.get_by_text("Your before-reading answers are saved")).to_be_visible()
+
+    open_module_page(page, server, "article")
+    expect(page.get_by_role("heading", name="Key learning")).to_be_visible()
+
+    open_module_page(page, server, "quiz")
+    page.get_by_role("button", name="Start the self-assessment").click()
+    for question in QUESTIONS:
+        correct = next(o for o in question.options if o.key == question.correct)
+        expect(page.get_by_text(question.prompt)).to_be_visible()
+        choose(page, "Your answer", correct.text)
+        page.get_by_role("button", name="Check my answer").click()
+        expect(page.get_by_text(f"Correct. {correct.explanation}")).to_be_visible()
+    expect(page.get_by_text("Your score: 100%")).to_be_visible()
+    expect(page.get_by_text("Passed")).to_be_visible()
+
+    open_module_page(page, server, "evaluation")
+    for statement in MODULE.evaluation.statements:
+        choose(page, statement.text, "Agree")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("What participants said")).to_be_visible()
+
+    open_module_page(page, server, "poll")
+    choose(page, MODULE.poll.question, MODULE.poll.options[0].label)
+    page.get_by_role("button", name="Vote").click()
+    expect(page.get_by_text("Results so far (n = 1)")).to_be_visible()
+
+    open_module_page(page, server, "completion")
+    expect(page.get_by_text("You have completed this module.")).to_be_visible()
+    name_box = page.get_by_role("textbox", name="Your name as it should appear on the certificate")
+    name_box.fill("Dr Ada Example")
+    page.keyboard.press("Enter")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download certificate (PDF)").click()
+    pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    assert "Dr Ada Example" in " ".join(text.split())
+    assert "100%" in text
+    context.close()
+
+
+def test_two_voters_see_each_others_vote_within_three_seconds(server, browser):
+    pages = []
+    for profession in ("Nurse", "Pharmacist"):
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        open_module_page(page, server, "poll")
+        pass_gate(page, profession)
+        pages.append(page)
+    first, second = pages
+    choose(first, MODULE.poll.question, MODULE.poll.options[0].label)
+    first.get_by_role("button", name="Vote").click()
+    expect(first.get_by_text("Results so far (n = 1)")).to_be_visible()
+
+    choose(second, MODULE.poll.question, MODULE.poll.options[1].label)
+    second.get_by_role("button", name="Vote").click()
+    voted_at = time.monotonic()
+    expect(first.get_by_text("Results so far (n = 2)")).to_be_visible(timeout=3000)
+    assert time.monotonic() - voted_at < 3
+    expect(second.get_by_text("Results so far (n = 2)")).to_be_visible(timeout=3000)
+    for page in pages:
+        page.context.close()
