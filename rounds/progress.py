@@ -65,5 +65,5 @@ def load_progress(engine: Engine, participant_id: str, module: Module) -> Progre
         evaluated=bool(evaluation_of(engine, module.slug, participant_id))
         or module.evaluation is None,
         voted=module.poll is None
-        or votes.vote_of(engine, poll_id(module), participant_id) is not None,
+        or votes.voted_in_any_round(engine, poll_id(module), participant_id),
     )

@@ -6,10 +6,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
+from rounds.lifecycle import PollState
 from rounds.store.engine import migrate, open_engine, schema_version
 from rounds.store.participants import latest_attestation, new_participant_id, record_attestation
+from rounds.store.polls import reset, set_state
 from rounds.store.tables import SCHEMA_VERSION, attestations, votes
-from rounds.store.votes import record_vote, tally, vote_of
+from rounds.store.votes import record_vote, tally, vote_of, voted_in_any_round
 
 POLL = "asparaginase-aya-all/frontline_blinatumomab"
 
@@ -47,22 +49,27 @@ def test_one_vote_per_participant_which_they_may_change(engine):
     alice, bob = attested(engine), attested(engine)
     record_vote(engine, POLL, alice, "adopt_now")
     record_vote(engine, POLL, bob, "adopt_now")
-    assert tally(engine, POLL) == {"adopt_now": 2}
+    assert tally(engine, POLL, 1) == {"adopt_now": 2}
     record_vote(engine, POLL, alice, "await_data")
     record_vote(engine, POLL, alice, "await_data")  # a double click
-    assert tally(engine, POLL) == {"adopt_now": 1, "await_data": 1}
-    assert vote_of(engine, POLL, alice) == "await_data"
+    assert tally(engine, POLL, 1) == {"adopt_now": 1, "await_data": 1}
+    assert vote_of(engine, POLL, alice, 1) == "await_data"
+    assert voted_in_any_round(engine, POLL, alice)
+    assert not voted_in_any_round(engine, POLL, new_participant_id())
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(votes)).scalar() == 2
 
 
 def test_votes_in_another_round_or_poll_are_counted_apart(engine):
     pid = attested(engine)
-    record_vote(engine, POLL, pid, "adopt_now", round_no=1)
-    record_vote(engine, POLL, pid, "unsure", round_no=2)
+    assert record_vote(engine, POLL, pid, "adopt_now") == 1
+    reset(engine, POLL)
+    set_state(engine, POLL, PollState.open)
+    assert record_vote(engine, POLL, pid, "unsure") == 2
     record_vote(engine, "other/poll", pid, "yes")
-    assert tally(engine, POLL, round_no=1) == {"adopt_now": 1}
-    assert tally(engine, POLL, round_no=2) == {"unsure": 1}
+    assert tally(engine, POLL, 1) == {"adopt_now": 1}
+    assert tally(engine, POLL, 2) == {"unsure": 1}
+    assert tally(engine, "other/poll", 1) == {"yes": 1}
 
 
 def test_eight_threads_of_one_hundred_voters_lose_and_double_nothing(engine):
@@ -78,7 +85,7 @@ def test_eight_threads_of_one_hundred_voters_lose_and_double_nothing(engine):
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(vote_batch, range(8)))
 
-    counts = tally(engine, POLL)
+    counts = tally(engine, POLL, 1)
     assert sum(counts.values()) == 800
     expected = {o: 0 for o in options}
     for i in range(800):

@@ -29,7 +29,7 @@ def test_poll_results_from_stored_votes(engine):
     for pid, choice in zip(voters, [first, first, second, first], strict=True):
         record_vote(engine, "p", pid, choice)
     record_vote(engine, "p", voters[3], third)  # a change of mind
-    results = poll_results(POLL.options, tally(engine, "p"))
+    results = poll_results(POLL.options, tally(engine, "p", 1))
     assert list(results["key"]) == [o.key for o in POLL.options]
     assert results.set_index("key").loc[[first, second, third], "count"].tolist() == [2, 1, 1]
     assert results["count"].sum() == 4

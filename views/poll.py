@@ -14,8 +14,8 @@ module = loaded.module
 
 draw_progress(module)
 st.title("Your opinion")
-mine = draw_vote(module)
-draw_live_results(module, has_voted=mine is not None)
+drawn, mine = draw_vote(module)
+draw_live_results(module, drawn, has_voted=mine is not None)
 if mine:
     draw_evidence(module)
 st.page_link(

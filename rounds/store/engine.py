@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, insert, select, text
+from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 
@@ -71,8 +71,16 @@ def migrate(engine: Engine) -> int:
     return SCHEMA_VERSION
 
 
-# Upgrade steps by the version they lead to; version 1 is the tables as created above.
-UPGRADES: dict = {}
+def _add_simulated_flag(conn: Connection) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("participants")}
+    if "simulated" not in columns:
+        conn.execute(
+            text("ALTER TABLE participants ADD COLUMN simulated BOOLEAN NOT NULL DEFAULT false")
+        )
+
+
+# Upgrade steps by the version they lead to, run after `create_all` has added any new table.
+UPGRADES: dict = {2: _add_simulated_flag}
 
 
 def open_engine(url: str) -> Engine:

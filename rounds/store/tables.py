@@ -12,9 +12,10 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    false,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -34,6 +35,8 @@ participants = Table(
     metadata,
     Column("id", ID, primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Synthetic participants of a rehearsal round (version 2); never counted as real learners.
+    Column("simulated", Boolean, nullable=False, server_default=false()),
 )
 
 attestations = Table(
@@ -100,4 +103,19 @@ events = Table(
     Column("kind", String(32), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_events_participant_module", "participant_id", "module"),
+)
+
+# Version 2: a poll runs in rounds (one per meeting session); a round is draft, open or closed.
+poll_rounds = Table(
+    "poll_rounds",
+    metadata,
+    Column("poll_id", String(160), primary_key=True),
+    Column("round", Integer, primary_key=True),
+    Column("state", String(8), nullable=False),
+    Column("simulated", Boolean, nullable=False, server_default=false()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("opened_at", DateTime(timezone=True)),
+    Column("closes_at", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("archived_at", DateTime(timezone=True)),
 )

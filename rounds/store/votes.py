@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
+from rounds.lifecycle import PollClosed, accepts_votes
 from rounds.store.engine import upsert, utcnow
+from rounds.store.polls import current_round_in
 from rounds.store.tables import votes
 
 
-def record_vote(
-    engine: Engine, poll_id: str, participant_id: str, option_key: str, round_no: int = 1
-) -> None:
-    """Store (or change) a participant's vote; repeating the same call changes nothing."""
+def record_vote(engine: Engine, poll_id: str, participant_id: str, option_key: str) -> int:
+    """Store (or change) a vote in the poll's current round; return that round.
+
+    Repeating the same call changes nothing. Raises `PollClosed` if the round takes no votes.
+    """
     now = utcnow()
     with engine.begin() as conn:
+        info = current_round_in(conn, poll_id)
+        if not accepts_votes(info, now):
+            raise PollClosed(f"poll {poll_id} round {info.round} is not open")
         upsert(
             conn,
             votes,
             {
                 "poll_id": poll_id,
-                "round": round_no,
+                "round": info.round,
                 "participant_id": participant_id,
                 "option_key": option_key,
                 "created_at": now,
@@ -28,10 +34,11 @@ def record_vote(
             keys=["poll_id", "round", "participant_id"],
             update=["option_key", "updated_at"],
         )
+    return info.round
 
 
-def vote_of(engine: Engine, poll_id: str, participant_id: str, round_no: int = 1) -> str | None:
-    """Return the option key this participant chose, or None."""
+def vote_of(engine: Engine, poll_id: str, participant_id: str, round_no: int) -> str | None:
+    """Return the option key this participant chose in a round, or None."""
     with engine.connect() as conn:
         return conn.execute(
             select(votes.c.option_key).where(
@@ -42,8 +49,8 @@ def vote_of(engine: Engine, poll_id: str, participant_id: str, round_no: int = 1
         ).scalar()
 
 
-def tally(engine: Engine, poll_id: str, round_no: int = 1) -> dict[str, int]:
-    """Count the stored votes per option key."""
+def tally(engine: Engine, poll_id: str, round_no: int) -> dict[str, int]:
+    """Count the stored votes per option key in one round."""
     with engine.connect() as conn:
         rows = conn.execute(
             select(votes.c.option_key, func.count())
@@ -51,3 +58,14 @@ def tally(engine: Engine, poll_id: str, round_no: int = 1) -> dict[str, int]:
             .group_by(votes.c.option_key)
         ).all()
     return {key: count for key, count in rows}
+
+
+def voted_in_any_round(engine: Engine, poll_id: str, participant_id: str) -> bool:
+    """Tell whether the participant has a vote in any round of the poll."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(votes.c.round)
+            .where(votes.c.poll_id == poll_id, votes.c.participant_id == participant_id)
+            .limit(1)
+        ).first()
+    return found is not None
