@@ -7,6 +7,7 @@ Pages live in `views/`, not `pages/`: Streamlit's legacy multipage routing would
 import streamlit as st
 
 from rounds.ui import chrome, gate, resources
+from rounds.ui.educator_access import is_educator
 from rounds.ui.modules import draw_problems
 from rounds.ui.outage import database_guard
 
@@ -30,27 +31,44 @@ PAGES = [
         url_path="completion",
     ),
 ]
+# Educator pages guard themselves with a sign-in; they appear in the menu only once signed in.
+educator_menu = "visible" if is_educator() else "hidden"
+EDUCATOR_PAGES = [
+    st.Page(
+        "views/presenter.py",
+        title="Presenter",
+        icon=":material/co_present:",
+        url_path="presenter",
+        visibility=educator_menu,
+    ),
+]
+# Pages drawn without the site chrome (the big screen in a meeting room).
+BARE_PAGES = {"presenter"}
 
 catalog = resources.catalog()
 site = catalog.site
 if site is None:  # without site texts there is no gate to show: refuse everything
-    st.navigation(PAGES, position="hidden")
+    st.navigation(PAGES + EDUCATOR_PAGES, position="hidden")
     st.title("Rounds is not available")
     draw_problems(catalog)
     st.stop()
 
 with database_guard():
     participant = gate.attested_participant(site)
+every_page = {"Module": PAGES, "Educators": EDUCATOR_PAGES}
 if participant is None:
-    page = st.navigation(PAGES, position="hidden")
+    page = st.navigation(every_page, position="hidden")
     with database_guard():
         gate.draw_gate(site)
     st.stop()
 
-page = st.navigation(PAGES)
-chrome.draw_sidebar(site)
+page = st.navigation(every_page)
 with st.sidebar:
     gate.remember_in_browser()
-chrome.draw_header(site)
+if page.url_path in BARE_PAGES:
+    chrome.hide_sidebar()
+else:
+    chrome.draw_sidebar(site)
+    chrome.draw_header(site)
 with database_guard():
     page.run()

@@ -23,6 +23,7 @@ class Settings:
     content_dir: Path
     data_dir: Path
     secret_key: str
+    public_url: str | None = None  # the address phones use, for join links and QR codes
 
 
 def default_database_url(data_dir: Path) -> str:
@@ -63,4 +64,5 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         content_dir=Path(env.get("ROUNDS_CONTENT_DIR") or ROOT / "content"),
         data_dir=data_dir,
         secret_key=load_secret_key(data_dir, env.get("ROUNDS_SECRET_KEY")),
+        public_url=env.get("ROUNDS_PUBLIC_URL") or None,
     )

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+import re
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from rounds import signing
 
 ATTEST_PATH = "/_rounds/attest"
+JOIN_PREFIX = "/j/"
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 # A 1x1 transparent GIF: the page loads the route as an image, so no script is needed.
 _PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -37,3 +40,20 @@ def attestation_routes(secret: str) -> list[Route]:
         return response
 
     return [Route(ATTEST_PATH, attest, methods=["GET"])]
+
+
+def join_path(slug: str) -> str:
+    """Return the short path a phone opens to join a module's poll."""
+    return f"{JOIN_PREFIX}{slug}"
+
+
+async def _join(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    if not _SLUG.match(slug):
+        return Response("No such module.", status_code=404, media_type="text/plain")
+    return RedirectResponse(f"/poll?module={slug}", status_code=303)
+
+
+def join_routes() -> list[Route]:
+    """Return the short join route: `/j/<slug>` sends a phone to that module's poll."""
+    return [Route(JOIN_PREFIX + "{slug}", _join, methods=["GET"])]

@@ -14,7 +14,9 @@ PAGES = {
     "evaluation": "views/evaluation.py",
     "poll": "views/poll.py",
     "completion": "views/completion.py",
+    "presenter": "views/presenter.py",
 }
+BIG_SCREEN = {"views/presenter.py"}  # drawn without the site chrome
 
 
 def fresh_app(monkeypatch, tmp_path, database_url: str | None = None) -> AppTest:

@@ -37,3 +37,11 @@ def draw_sidebar(site: Site) -> None:
             st.markdown(f"**{site.support.title}**")
             st.caption(site.support.text)
             st.link_button(site.support.link.label, str(site.support.link.url))
+
+
+def hide_sidebar() -> None:
+    """Hide the sidebar and its toggle (for the big screen in a meeting room)."""
+    st.html(
+        "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'],"
+        " [data-testid='stExpandSidebarButton'] {display: none !important;}</style>"
+    )

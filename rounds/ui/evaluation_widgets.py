@@ -67,7 +67,10 @@ def draw_results(module: Module) -> None:
     )
     st.subheader("What participants said")
     st.plotly_chart(
-        charts.evaluation_diverging(summary), width="stretch", config={"displayModeBar": False}
+        charts.evaluation_diverging(summary),
+        width="stretch",
+        config={"displayModeBar": False},
+        theme=None,
     )
     table = summary[["statement", "n", "pct_agree", "skipped"]].rename(
         columns={

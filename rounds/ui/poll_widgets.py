@@ -112,6 +112,7 @@ def draw_live_results(module: Module, drawn: RoundInfo, has_voted: bool) -> None
             charts.poll_bar(results),
             width="stretch",
             config={"displayModeBar": False},
+            theme=None,
             key="poll_chart",
         )
         st.caption(describe(results))

@@ -1,0 +1,157 @@
+"""The big-screen view of a poll and the educator's controls for it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from rounds import charts
+from rounds.content.schema import Module
+from rounds.lifecycle import IllegalTransition, PollState
+from rounds.progress import poll_id
+from rounds.qr import qr_png
+from rounds.routes import join_path
+from rounds.store.engine import utcnow
+from rounds.store.polls import reset, set_state, simulate_round
+from rounds.tallies import describe, poll_results
+from rounds.ui import resources
+from rounds.ui.poll_widgets import refresh_shared, shared_round, shared_tally
+
+PRESENTER_REFRESH_SECONDS = 1
+STATE_LABELS = {
+    PollState.draft: "Not open yet",
+    PollState.open: "Open for votes",
+    PollState.closed: "Closed",
+}
+
+
+def join_url(module: Module) -> str:
+    """Return the short URL that takes a phone to this module's poll (through the gate)."""
+    public = resources.settings().public_url
+    if not public:
+        parts = urlsplit(st.context.url or "http://localhost:8501/")
+        public = f"{parts.scheme}://{parts.netloc}"
+    return public.rstrip("/") + join_path(module.slug)
+
+
+def _change(module: Module, target: PollState, close_after: int | None = None) -> None:
+    try:
+        set_state(resources.engine(), poll_id(module), target, close_after=close_after)
+        st.session_state.pop("presenter_error", None)
+    except IllegalTransition as exc:
+        st.session_state["presenter_error"] = f"Not possible: {exc}."
+    refresh_shared()
+
+
+def _reset(module: Module) -> None:
+    if not st.session_state.get("presenter_reset_confirm"):
+        st.session_state["presenter_error"] = "Tick the confirmation box to start a new round."
+        return
+    reset(resources.engine(), poll_id(module))
+    st.session_state["presenter_reset_confirm"] = False
+    st.session_state.pop("presenter_error", None)
+    refresh_shared()
+
+
+def _rehearse(module: Module) -> None:
+    site = resources.catalog().site
+    simulate_round(
+        resources.engine(),
+        poll_id(module),
+        [o.key for o in module.poll.options],
+        [p.key for p in site.gate.professions],
+    )
+    refresh_shared()
+
+
+def draw_controls(module: Module) -> None:
+    """Draw open/close, the timer, reveal and count toggles, reset and rehearsal."""
+    info = shared_round(poll_id(module))
+    state = info.effective_state(utcnow())
+    with st.expander("Poll controls", expanded=True, icon=":material/tune:"):
+        st.caption(
+            f"Round {info.round}{' (rehearsal)' if info.simulated else ''}: {STATE_LABELS[state]}"
+        )
+        a, b, c = st.columns([1, 1, 2], vertical_alignment="bottom")
+        a.button(
+            "Open poll",
+            on_click=_change,
+            args=(module, PollState.open),
+            type="primary",
+            key="presenter_open",
+            disabled=state is PollState.open,
+        )
+        b.button(
+            "Close poll",
+            on_click=_change,
+            args=(module, PollState.closed),
+            key="presenter_close",
+            disabled=state is not PollState.open,
+        )
+        seconds = c.number_input("Timer (seconds)", 10, 3600, 60, step=10, key="presenter_timer")
+        c.button(
+            f"Open for {seconds} s",
+            on_click=_change,
+            args=(module, PollState.open, int(seconds)),
+            key="presenter_open_timed",
+        )
+        st.toggle("Show results on this screen", value=True, key="presenter_reveal")
+        st.toggle("Show the response count", value=True, key="presenter_show_count")
+        st.divider()
+        st.checkbox("Yes, archive this round and start a new one", key="presenter_reset_confirm")
+        left, right = st.columns(2)
+        left.button(
+            "New round",
+            on_click=_reset,
+            args=(module,),
+            key="presenter_reset",
+            help="The current round is archived with its votes; none are deleted.",
+        )
+        right.button(
+            "Rehearse with simulated votes",
+            on_click=_rehearse,
+            args=(module,),
+            key="presenter_rehearse",
+            help="Starts a separate, marked rehearsal round; real rounds never mix.",
+        )
+        if error := st.session_state.get("presenter_error"):
+            st.error(error)
+
+
+def draw_big_screen(module: Module) -> None:
+    """Draw the question, the QR code and the live chart, refreshed every second."""
+    url = join_url(module)
+    st.title(module.poll.question, anchor=False)
+    chart_col, join_col = st.columns([3, 1], gap="large")
+    with join_col:
+        st.image(qr_png(url), caption="Scan to vote", width="stretch")
+        st.subheader(url.split("://", 1)[-1], anchor=False)
+
+    @st.fragment(run_every=PRESENTER_REFRESH_SECONDS)
+    def live() -> None:
+        info = shared_round(poll_id(module))
+        state = info.effective_state(utcnow())
+        results = poll_results(module.poll.options, shared_tally(poll_id(module), info.round))
+        total = int(results["count"].sum())
+        left = info.seconds_left(utcnow())
+        status = STATE_LABELS[state] + (f" · closes in {left} s" if left is not None else "")
+        show_count = st.session_state.get("presenter_show_count", True)
+        if show_count:
+            status += f" · {total} response{'s' if total != 1 else ''}"
+        st.header(status, anchor=False)
+        if st.session_state.get("presenter_reveal", True):
+            st.plotly_chart(
+                charts.poll_bar(results, large=True),
+                width="stretch",
+                config={"displayModeBar": False, "staticPlot": True},
+                theme=None,
+                key="presenter_chart",
+            )
+            if show_count:
+                st.caption(describe(results))
+        else:
+            st.info("Results are hidden on this screen.", icon=":material/visibility_off:")
+
+    with chart_col:
+        live()
