@@ -75,7 +75,9 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
     open_page(at, "completion")
     assert not at.exception
     assert "You have completed this module." in texts(at)
-    at.text_input(key="cert_name").input("Dr Ada Example").run()
+    assert len(at.get("download_button")) == 0
+    at.text_input(key="cert_name").input("Dr Ada Example")
+    at.button(key="cert_prepare").click().run()
     assert len(at.get("download_button")) == 1
 
 

@@ -43,3 +43,17 @@ def time_span(engine: Engine, participant_id: str, module: str) -> dt.timedelta 
     if first is None:
         return None
     return last - first
+
+
+def first_event_at(
+    engine: Engine, participant_id: str, module: str, kind: str
+) -> dt.datetime | None:
+    """Return when the participant first had an event of this kind in the module."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(func.min(events.c.at)).where(
+                events.c.participant_id == participant_id,
+                events.c.module == module,
+                events.c.kind == kind,
+            )
+        ).scalar()

@@ -9,7 +9,7 @@ import streamlit as st
 from rounds.certificate import certificate_pdf
 from rounds.content.schema import Module
 from rounds.progress import COMPLETED, Progress
-from rounds.store.events import time_span
+from rounds.store.events import first_event_at, time_span
 from rounds.ui import resources
 from rounds.ui.tracking import participant, record_once_per_session
 
@@ -31,19 +31,25 @@ def draw_certificate(module: Module, progress: Progress) -> None:
     left.metric("Time spent", _minutes(span), help="From opening the article to completing.")
     right.metric("Best self-assessment score", f"{progress.best_post.percent}%")
     st.subheader("Certificate of completion")
-    name = st.text_input(
-        "Your name as it should appear on the certificate",
-        max_chars=120,
-        key="cert_name",
-        help="Printed on the PDF only; Rounds does not store it.",
-    )
+    with st.form("cert_form", border=False):
+        st.text_input(
+            "Your name as it should appear on the certificate",
+            max_chars=120,
+            key="cert_name",
+            help="Printed on the PDF only; Rounds does not store it.",
+        )
+        st.form_submit_button("Prepare my certificate", key="cert_prepare")
+    name = (st.session_state.get("cert_name") or "").strip()
+    if not name:
+        st.caption("Type your name and prepare the certificate to download it.")
+        return
     st.download_button(
         "Download certificate (PDF)",
-        data=lambda: certificate_pdf(
-            learner_name=name.strip() or "Participant",
+        data=certificate_pdf(
+            learner_name=name,
             module_title=module.title,
             learning_objective=module.learning_objective,
-            completed_on=dt.date.today(),
+            completed_on=completed_on(module),
             score_percent=progress.best_post.percent,
             site_name=site.name,
         ),
@@ -54,3 +60,9 @@ def draw_certificate(module: Module, progress: Progress) -> None:
         on_click="ignore",
         key="cert_download",
     )
+
+
+def completed_on(module: Module) -> dt.date:
+    """Return the date this participant first completed the module (today if not recorded)."""
+    first = first_event_at(resources.engine(), participant(), module.slug, COMPLETED)
+    return first.date() if first else dt.date.today()

@@ -69,7 +69,7 @@ def test_one_learner_completes_the_module_and_downloads_the_certificate(server, 
     expect(page.get_by_text("You have completed this module.")).to_be_visible()
     name_box = page.get_by_role("textbox", name="Your name as it should appear on the certificate")
     name_box.fill("Dr Ada Example")
-    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Prepare my certificate").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download certificate (PDF)").click()
     pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))

@@ -1,0 +1,83 @@
+"""HTTP hardening added to Streamlit's server through `st.App(middleware=...)`.
+
+Security headers on every HTTP response, and a host allow-list (a request for another host name
+is refused before it reaches Streamlit). No Streamlit import: this is plain ASGI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+# Streamlit's front end injects its styles at run time and plotly draws inline styles, hence
+# 'unsafe-inline' for styles only; scripts come from the app's own origin.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self' ws: wss:",
+        "media-src 'self' blob: data:",
+        "worker-src 'self' blob:",
+        "frame-src 'self' blob: data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "x-frame-options": "DENY",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+class SecurityHeaders:
+    """ASGI middleware that adds `SECURITY_HEADERS` to every HTTP response (not replacing)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, adding the headers to the response start."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                for name, value in SECURITY_HEADERS.items():
+                    if name.encode() not in present:
+                        headers.append((name.encode(), value.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def allowed_hosts(configured: str | None) -> list[str]:
+    """Return the host names the server answers for (`ROUNDS_ALLOWED_HOSTS`, comma-separated)."""
+    if not configured:
+        return list(DEFAULT_ALLOWED_HOSTS)
+    return [h.strip() for h in configured.split(",") if h.strip()]
+
+
+def hardening(hosts: Iterable[str]) -> list[Middleware]:
+    """Return the middleware stack: host allow-list first, then the security headers."""
+    return [
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts)),
+        Middleware(SecurityHeaders),
+    ]

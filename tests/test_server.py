@@ -1,0 +1,53 @@
+"""The running server: security headers on every response, unknown hosts refused, join links."""
+
+from __future__ import annotations
+
+import http.client
+from urllib.parse import urlsplit
+
+import pytest
+
+from rounds.security import CONTENT_SECURITY_POLICY
+from tests.browser.conftest import running_server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("server")) as base:
+        yield base
+
+
+def request(base: str, path: str, host: str | None = None) -> http.client.HTTPResponse:
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    headers = {"Host": host} if host else {}
+    conn.request("GET", path, headers=headers)
+    return conn.getresponse()
+
+
+@pytest.mark.parametrize("path", ["/", "/article", "/_stcore/health", "/j/asparaginase-aya-all"])
+def test_every_response_carries_the_security_headers(server, path):
+    response = request(server, path)
+    assert response.status in (200, 303)
+    assert response.getheader("Content-Security-Policy") == CONTENT_SECURITY_POLICY
+    assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert response.getheader("Referrer-Policy") == "strict-origin-when-cross-origin"
+
+
+def test_a_host_name_not_allowed_is_refused(server):
+    assert request(server, "/", host="evil.example").status == 400
+
+
+def test_join_link_sends_a_phone_to_the_modules_poll(server):
+    response = request(server, "/j/asparaginase-aya-all")
+    assert response.status == 303
+    assert response.getheader("Location") == "/poll?module=asparaginase-aya-all"
+    assert request(server, "/j/Not%20a%20slug").status == 404
+    assert request(server, "/j/..%2Fetc").status in (400, 404)
+
+
+def test_attest_route_ignores_forged_tokens(server):
+    response = request(server, "/_rounds/attest?t=forged.token.value")
+    assert response.status == 204
+    assert response.getheader("Set-Cookie") is None
