@@ -9,12 +9,14 @@ from rounds.content.schema import Module
 from rounds.evaluation import SCALE, is_valid_value, summarise
 from rounds.store.evaluation import evaluation_counts, evaluation_of, save_evaluation
 from rounds.ui import resources
+from rounds.ui.outage import guarded_write
 from rounds.ui.tracking import participant, record
 
 SKIP = 0  # the radio value for "skip this statement"; stored as NULL
 CHOICES = {**SCALE, SKIP: "Skip"}
 
 
+@guarded_write("eval_error", "Your evaluation")
 def _submit(module: Module) -> None:
     answers = {}
     for statement in module.evaluation.statements:

@@ -13,6 +13,7 @@ from rounds.content.schema import Site
 from rounds.routes import ATTEST_PATH
 from rounds.store.participants import latest_attestation, new_participant_id, record_attestation
 from rounds.ui import resources
+from rounds.ui.outage import guarded_write
 
 PARTICIPANT = "participant_id"
 _HANDOFF = "gate_handoff"
@@ -36,6 +37,7 @@ def attested_participant(site: Site) -> str | None:
     return participant_id
 
 
+@guarded_write(_ERROR, "Your confirmation")
 def _confirm(site: Site) -> None:
     if st.session_state.get(PARTICIPANT):  # a double click: already in
         return

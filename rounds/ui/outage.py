@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec
 
 import streamlit as st
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -12,6 +14,7 @@ MESSAGE = (
     "We cannot reach the database right now, so nothing could be loaded or saved. "
     "Nothing you saved before is lost. Please try again in a moment."
 )
+P = ParamSpec("P")
 
 
 @contextmanager
@@ -23,3 +26,26 @@ def database_guard() -> Iterator[None]:
         st.error(MESSAGE, icon=":material/cloud_off:")
         st.button("Try again", key="outage_retry")
         st.stop()
+
+
+def guarded_write(error_key: str, what: str) -> Callable[[Callable[P, None]], Callable[P, None]]:
+    """Wrap a write callback: if the database fails, say `what` was not saved under `error_key`.
+
+    The page draws `st.session_state[error_key]` as it does for any other refusal, so the person
+    knows their input was not stored and can simply press the button again.
+    """
+
+    def wrap(callback: Callable[P, None]) -> Callable[P, None]:
+        @functools.wraps(callback)
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+            try:
+                callback(*args, **kwargs)
+            except (OperationalError, DBAPIError):
+                st.session_state[error_key] = (
+                    f"{what} could not be saved: the database is not answering right now. "
+                    "Nothing was recorded; please press the button again in a moment."
+                )
+
+        return guarded
+
+    return wrap

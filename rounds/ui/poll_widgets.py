@@ -13,6 +13,7 @@ from rounds.store.polls import current_round
 from rounds.store.votes import record_vote, tally, vote_of
 from rounds.tallies import describe, is_small, poll_results, results_visible
 from rounds.ui import resources
+from rounds.ui.outage import database_guard, guarded_write
 from rounds.ui.tracking import participant, record
 
 REFRESH_SECONDS = 2
@@ -37,6 +38,7 @@ def refresh_shared() -> None:
     shared_round.clear()
 
 
+@guarded_write("poll_error", "Your vote")
 def _vote(module: Module) -> None:
     choice = st.session_state.get("poll_choice")
     if choice not in {o.key for o in module.poll.options}:
@@ -95,29 +97,38 @@ def draw_live_results(module: Module, drawn: RoundInfo, has_voted: bool) -> None
 
     @st.fragment(run_every=REFRESH_SECONDS)
     def live() -> None:
-        info = shared_round(poll_id(module))
-        state = info.effective_state(utcnow())
-        if (info.round, state) != (drawn.round, drawn_state):
-            st.rerun(scope="app")  # the presenter opened, closed or reset the poll
-        closed = state is PollState.closed
-        if not results_visible(module.poll.results_visibility, has_voted, closed):
-            st.info("Results appear here once you have voted.", icon=":material/lock:")
-            return
-        results = poll_results(module.poll.options, shared_tally(poll_id(module), info.round))
-        total = int(results["count"].sum())
-        st.subheader(f"Results so far (n = {total})")
-        if is_small(results):
-            st.caption("Few votes so far: percentages can change a lot with each new vote.")
-        st.plotly_chart(
-            charts.poll_bar(results),
-            width="stretch",
-            config={"displayModeBar": False},
-            theme=None,
-            key="poll_chart",
-        )
-        st.caption(describe(results))
+        with database_guard():
+            draw_results_now(module, drawn, drawn_state, has_voted)
 
     live()
+
+
+def draw_results_now(
+    module: Module, drawn: RoundInfo, drawn_state: PollState, has_voted: bool
+) -> None:
+    """Draw the current results once (the body of the live fragment)."""
+    info = shared_round(poll_id(module))
+    state = info.effective_state(utcnow())
+    if (info.round, state) != (drawn.round, drawn_state):
+        st.rerun(scope="app")  # the presenter opened, closed or reset the poll
+    closed = state is PollState.closed
+    if not results_visible(module.poll.results_visibility, has_voted, closed):
+        st.info("Results appear here once you have voted.", icon=":material/lock:")
+        return
+    results = poll_results(module.poll.options, shared_tally(poll_id(module), info.round))
+    total = int(results["count"].sum())
+    st.subheader(f"Results so far (n = {total})", anchor=False)
+    if is_small(results):
+        st.caption("Few votes so far: percentages can change a lot with each new vote.")
+    st.plotly_chart(
+        charts.poll_bar(results),
+        width="stretch",
+        config={"displayModeBar": False},
+        theme=None,
+        key="poll_chart",
+        alt=describe(results),
+    )
+    st.caption(describe(results))
 
 
 def draw_evidence(module: Module) -> None:

@@ -16,6 +16,7 @@ from rounds.store.engine import utcnow
 from rounds.store.polls import reset, set_state, simulate_round
 from rounds.tallies import describe, poll_results
 from rounds.ui import resources
+from rounds.ui.outage import database_guard, guarded_write
 from rounds.ui.poll_widgets import refresh_shared, shared_round, shared_tally
 
 PRESENTER_REFRESH_SECONDS = 1
@@ -35,6 +36,7 @@ def join_url(module: Module) -> str:
     return public.rstrip("/") + join_path(module.slug)
 
 
+@guarded_write("presenter_error", "The change")
 def _change(module: Module, target: PollState, close_after: int | None = None) -> None:
     try:
         set_state(resources.engine(), poll_id(module), target, close_after=close_after)
@@ -44,6 +46,7 @@ def _change(module: Module, target: PollState, close_after: int | None = None) -
     refresh_shared()
 
 
+@guarded_write("presenter_error", "The new round")
 def _reset(module: Module) -> None:
     if not st.session_state.get("presenter_reset_confirm"):
         st.session_state["presenter_error"] = "Tick the confirmation box to start a new round."
@@ -54,6 +57,7 @@ def _reset(module: Module) -> None:
     refresh_shared()
 
 
+@guarded_write("presenter_error", "The rehearsal round")
 def _rehearse(module: Module) -> None:
     site = resources.catalog().site
     simulate_round(
@@ -130,28 +134,34 @@ def draw_big_screen(module: Module) -> None:
 
     @st.fragment(run_every=PRESENTER_REFRESH_SECONDS)
     def live() -> None:
-        info = shared_round(poll_id(module))
-        state = info.effective_state(utcnow())
-        results = poll_results(module.poll.options, shared_tally(poll_id(module), info.round))
-        total = int(results["count"].sum())
-        left = info.seconds_left(utcnow())
-        status = STATE_LABELS[state] + (f" · closes in {left} s" if left is not None else "")
-        show_count = st.session_state.get("presenter_show_count", True)
-        if show_count:
-            status += f" · {total} response{'s' if total != 1 else ''}"
-        st.header(status, anchor=False)
-        if st.session_state.get("presenter_reveal", True):
-            st.plotly_chart(
-                charts.poll_bar(results, large=True),
-                width="stretch",
-                config={"displayModeBar": False, "staticPlot": True},
-                theme=None,
-                key="presenter_chart",
-            )
-            if show_count:
-                st.caption(describe(results))
-        else:
-            st.info("Results are hidden on this screen.", icon=":material/visibility_off:")
+        with database_guard():
+            draw_live_chart(module)
 
     with chart_col:
         live()
+
+
+def draw_live_chart(module: Module) -> None:
+    """Draw the state, the response count and the chart once (the live fragment's body)."""
+    info = shared_round(poll_id(module))
+    state = info.effective_state(utcnow())
+    results = poll_results(module.poll.options, shared_tally(poll_id(module), info.round))
+    total = int(results["count"].sum())
+    left = info.seconds_left(utcnow())
+    status = STATE_LABELS[state] + (f" · closes in {left} s" if left is not None else "")
+    show_count = st.session_state.get("presenter_show_count", True)
+    if show_count:
+        status += f" · {total} response{'s' if total != 1 else ''}"
+    st.header(status, anchor=False)
+    if st.session_state.get("presenter_reveal", True):
+        st.plotly_chart(
+            charts.poll_bar(results, large=True),
+            width="stretch",
+            config={"displayModeBar": False, "staticPlot": True},
+            theme=None,
+            key="presenter_chart",
+        )
+        if show_count:
+            st.caption(describe(results))
+    else:
+        st.info("Results are hidden on this screen.", icon=":material/visibility_off:")

@@ -9,6 +9,7 @@ from rounds.quiz import Score, best, is_correct, is_passing, is_valid_answer, pe
 from rounds.quiz import shuffled_options as shuffled
 from rounds.store import quiz as store
 from rounds.ui import resources
+from rounds.ui.outage import guarded_write
 from rounds.ui.tracking import participant, record
 
 
@@ -24,6 +25,7 @@ def _reference(module: Module, key: str) -> str:
 # --- pre-test ----------------------------------------------------------------------------------
 
 
+@guarded_write("pre_error", "Your answers")
 def _submit_pretest(module: Module) -> None:
     engine, pid = resources.engine(), participant()
     if store.latest_attempt(engine, pid, module.slug, "pre"):
@@ -76,6 +78,7 @@ def draw_pretest(module: Module) -> None:
 # --- post-test ---------------------------------------------------------------------------------
 
 
+@guarded_write("quiz_error", "The new attempt")
 def _start(module: Module) -> None:
     engine, pid = resources.engine(), participant()
     latest = store.latest_attempt(engine, pid, module.slug, "post")
@@ -84,6 +87,7 @@ def _start(module: Module) -> None:
         record(module.slug, "post_started")
 
 
+@guarded_write("quiz_error", "Your answer")
 def _check(module: Module, attempt_id: int, question: Question) -> None:
     option = st.session_state.get(_answer_key(attempt_id, question))
     if option is None:
