@@ -1,17 +1,24 @@
-"""Command line: `python -m rounds check [content_dir]` validates every content file;
-`python -m rounds hash-password` prints the value for `ROUNDS_EDUCATOR_PASSWORD_HASH`.
+"""Command line for Rounds.
+
+- `python -m rounds check [content_dir]` validates every content file;
+- `python -m rounds hash-password` prints the value for `ROUNDS_EDUCATOR_PASSWORD_HASH`;
+- `python -m rounds purge [--days N]` deletes participants older than the retention period;
+- `python -m rounds backup FILE` / `restore FILE` copy the database out and back.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 
-from rounds.config import ROOT
+from rounds.config import ROOT, settings_from_env
 from rounds.content.loader import load_catalog
 from rounds.educator import ENV_HASH, hash_password
+from rounds.store.engine import open_engine
+from rounds.store.maintenance import backup, purge_older_than, restore
 
 
 def check(content_dir: Path) -> int:
@@ -48,6 +55,18 @@ def hash_password_command() -> int:
     return 0
 
 
+def purge_command(days: int | None) -> int:
+    """Delete participants older than the retention period; return the exit status."""
+    days = days or int(os.environ.get("ROUNDS_RETENTION_DAYS") or 0)
+    if days < 1:
+        print("say how many days to keep: --days N or ROUNDS_RETENTION_DAYS", file=sys.stderr)
+        return 2
+    engine = open_engine(settings_from_env().database_url)
+    deleted = purge_older_than(engine, days)
+    print(", ".join(f"{table}: {count}" for table, count in deleted.items()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line."""
     parser = argparse.ArgumentParser(prog="python -m rounds")
@@ -55,9 +74,22 @@ def main(argv: list[str] | None = None) -> int:
     check_cmd = commands.add_parser("check", help="validate content files")
     check_cmd.add_argument("content_dir", nargs="?", type=Path, default=ROOT / "content")
     commands.add_parser("hash-password", help="print the hash of an educator password")
+    purge_cmd = commands.add_parser("purge", help="delete participants older than N days")
+    purge_cmd.add_argument("--days", type=int, default=None)
+    for name, what in (("backup", "write a copy of"), ("restore", "replace from a copy")):
+        sub = commands.add_parser(name, help=f"{what} the database (ROUNDS_DATABASE_URL)")
+        sub.add_argument("file", type=Path)
     args = parser.parse_args(argv)
     if args.command == "hash-password":
         return hash_password_command()
+    if args.command == "purge":
+        return purge_command(args.days)
+    if args.command == "backup":
+        print(backup(settings_from_env().database_url, args.file))
+        return 0
+    if args.command == "restore":
+        restore(settings_from_env().database_url, args.file)
+        return 0
     return check(args.content_dir)
 
 
