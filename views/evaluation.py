@@ -2,15 +2,11 @@
 
 import streamlit as st
 
-from rounds.ui import resources
 from rounds.ui.evaluation_widgets import draw_form, draw_results
-from rounds.ui.modules import current_module
+from rounds.ui.modules import require_module
 from rounds.ui.progress_bar import draw_progress
 
-loaded = current_module(resources.catalog())
-if loaded is None or loaded.module.evaluation is None:
-    st.stop()
-module = loaded.module
+module = require_module("evaluation")
 
 draw_progress(module)
 st.title("Evaluation")

@@ -2,15 +2,11 @@
 
 import streamlit as st
 
-from rounds.ui import resources
-from rounds.ui.modules import current_module
+from rounds.ui.modules import require_module
 from rounds.ui.poll_widgets import draw_evidence, draw_live_results, draw_vote
 from rounds.ui.progress_bar import draw_progress
 
-loaded = current_module(resources.catalog())
-if loaded is None or loaded.module.poll is None:
-    st.stop()
-module = loaded.module
+module = require_module("poll")
 
 draw_progress(module)
 st.title("Your opinion")

@@ -2,15 +2,11 @@
 
 import streamlit as st
 
-from rounds.ui import resources
-from rounds.ui.modules import current_module
+from rounds.ui.modules import require_module
 from rounds.ui.progress_bar import draw_progress
 from rounds.ui.quiz_widgets import draw_posttest, draw_pretest
 
-loaded = current_module(resources.catalog())
-if loaded is None or loaded.module.quiz is None:
-    st.stop()
-module = loaded.module
+module = require_module("quiz")
 
 draw_progress(module)
 st.title("Self-assessment")

@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
@@ -35,6 +35,16 @@ def _require_unique(keys: list[str], what: str) -> None:
         raise ValueError(f"{what} used more than once: {', '.join(dupes)}")
 
 
+def unique_keys(what: str) -> AfterValidator:
+    """Return a validator that rejects a list whose items' `key`s repeat."""
+
+    def check(items: list) -> list:
+        _require_unique([item.key for item in items], what)
+        return items
+
+    return AfterValidator(check)
+
+
 # --- site ------------------------------------------------------------------------------------
 
 
@@ -53,16 +63,10 @@ class Gate(Strict):
     title: Text
     notice: Text
     attest_label: Text
-    professions: list[Choice] = Field(min_length=1)
+    professions: Annotated[list[Choice], Field(min_length=1), unique_keys("profession key")]
     countries: list[Text] = Field(default_factory=list)
     patient_link: Link
     valid_days: int = Field(default=30, ge=1, le=365)
-
-    @field_validator("professions")
-    @classmethod
-    def _unique_professions(cls, value: list[Choice]) -> list[Choice]:
-        _require_unique([c.key for c in value], "profession key")
-        return value
 
 
 class Funder(Strict):
@@ -126,13 +130,9 @@ class Question(Strict):
 
 class Quiz(Strict):
     pass_mark: float = Field(default=0.7, gt=0, le=1)
-    questions: list[Question] = Field(min_length=3, max_length=5)
-
-    @field_validator("questions")
-    @classmethod
-    def _unique_questions(cls, value: list[Question]) -> list[Question]:
-        _require_unique([q.key for q in value], "question key")
-        return value
+    questions: Annotated[
+        list[Question], Field(min_length=3, max_length=5), unique_keys("question key")
+    ]
 
 
 class Statement(Strict):
@@ -141,13 +141,9 @@ class Statement(Strict):
 
 
 class Evaluation(Strict):
-    statements: list[Statement] = Field(min_length=1, max_length=10)
-
-    @field_validator("statements")
-    @classmethod
-    def _unique_statements(cls, value: list[Statement]) -> list[Statement]:
-        _require_unique([s.key for s in value], "statement key")
-        return value
+    statements: Annotated[
+        list[Statement], Field(min_length=1, max_length=10), unique_keys("statement key")
+    ]
 
 
 class ResultsVisibility(StrEnum):
@@ -164,15 +160,9 @@ class Evidence(Strict):
 class Poll(Strict):
     key: Key
     question: Text
-    options: list[Choice] = Field(min_length=2, max_length=7)
+    options: Annotated[list[Choice], Field(min_length=2, max_length=7), unique_keys("option key")]
     results_visibility: ResultsVisibility = ResultsVisibility.after_voting
     evidence: list[Evidence] = Field(default_factory=list, max_length=3)
-
-    @field_validator("options")
-    @classmethod
-    def _unique_options(cls, value: list[Choice]) -> list[Choice]:
-        _require_unique([o.key for o in value], "option key")
-        return value
 
 
 class Module(Strict):

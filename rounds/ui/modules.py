@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from rounds.content.loader import Catalog, LoadedModule
+from rounds.content.schema import Module
+from rounds.ui import resources
 
 
 def draw_problems(catalog: Catalog, folders: list[str] | None = None) -> None:
@@ -42,3 +44,14 @@ def current_module(catalog: Catalog) -> LoadedModule | None:
         st.warning("There is no module at this address.", icon=":material/search_off:")
     st.page_link("views/home.py", label="See all modules", icon=":material/home:")
     return None
+
+
+def require_module(part: str | None = None) -> Module:
+    """Return the page's module, or stop the page if there is none (or it lacks `part`)."""
+    loaded = current_module(resources.catalog())
+    if loaded is None:
+        st.stop()
+    if part is not None and getattr(loaded.module, part) is None:
+        st.info(f"This module has no {part}.")
+        st.stop()
+    return loaded.module
