@@ -41,6 +41,13 @@ EDUCATOR_PAGES = [
         url_path="presenter",
         visibility=educator_menu,
     ),
+    st.Page(
+        "views/dashboard.py",
+        title="Dashboard",
+        icon=":material/monitoring:",
+        url_path="dashboard",
+        visibility=educator_menu,
+    ),
 ]
 # Pages drawn without the site chrome (the big screen in a meeting room).
 BARE_PAGES = {"presenter"}

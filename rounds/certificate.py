@@ -10,35 +10,22 @@ latin-1. The layout shrinks as needed so everything stays on one page.
 from __future__ import annotations
 
 import datetime
-import importlib.util
-import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
-_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
-_FAMILY = "RoundsSans"
+from rounds import pdf_text
+from rounds.pdf_text import clean_text, drawable, ellipsis_for, format_date, truncate
+
+__all__ = ["NAME_LIMIT", "certificate_pdf", "clean_text", "format_date", "truncate"]
+
+_FONT_DIR = pdf_text.FONT_DIR  # tests point this elsewhere to force the core font
+_FAMILY = pdf_text.FAMILY
 
 NAME_LIMIT = 120
 _LIMITS = {"site": 150, "title": 250, "objective": 600}
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _PAGE_W, _PAGE_H = 297.0, 210.0
 _FRAME = 12.0  # outer border inset, mm
 _MARGIN = 30.0  # text inset from the page edge, mm
@@ -47,10 +34,6 @@ _PT = 25.4 / 72  # mm per point
 _INK = (34, 34, 34)
 _MUTED = (85, 85, 85)
 _ACCENT = (0, 114, 178)  # Okabe-Ito blue
-
-_LINE_BREAKS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-# Explicit bidi embeddings/overrides/isolates could make printed text read differently.
-_BIDI_CONTROLS = frozenset(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 
 @dataclass(frozen=True)
@@ -62,73 +45,17 @@ class _Block:
     space_before: float  # mm, at scale 1
 
 
-def clean_text(value: object) -> str:
-    """Strip control characters from `value` and collapse its whitespace to single spaces."""
-    kept = []
-    for char in str(value):
-        if char in _LINE_BREAKS:
-            kept.append(" ")
-        elif unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI_CONTROLS:
-            continue
-        else:
-            kept.append(char)
-    return " ".join("".join(kept).split())
-
-
-def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
-    """Shorten `text` to at most `limit` characters, ending with `ellipsis` when cut."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - len(ellipsis)].rstrip() + ellipsis
-
-
-def format_date(day: datetime.date) -> str:
-    """Format a date as e.g. "23 November 2026", independent of the locale."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def _unicode_fonts() -> dict[str, Path] | None:
-    regular = _FONT_DIR / _FONT_FILES[""]
-    if not regular.is_file():
-        return None
-    return {
-        style: path if (path := _FONT_DIR / name).is_file() else regular
-        for style, name in _FONT_FILES.items()
-    }
-
-
 def _new_pdf() -> tuple[FPDF, str]:
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
-    fonts = _unicode_fonts()
-    if fonts is None:
-        return pdf, "Helvetica"
-    for style, path in fonts.items():
-        pdf.add_font(_FAMILY, style=style, fname=str(path))
-    if importlib.util.find_spec("uharfbuzz") is not None:
-        pdf.set_text_shaping(True)  # joins Arabic letters and the like when available
-    return pdf, _FAMILY
-
-
-def _drawable(pdf: FPDF, text: str) -> str:
-    """Replace characters the current font cannot draw with "?" (invisible ones are dropped)."""
-    cmap = getattr(pdf.current_font, "cmap", None)
-    if not isinstance(cmap, dict):
-        return text.encode("latin-1", "replace").decode("latin-1")
-    out = []
-    for char in text:
-        if ord(char) in cmap:
-            out.append(char)
-        elif unicodedata.category(char) not in ("Mn", "Me", "Cf"):
-            out.append("?")
-    return "".join(out)
+    return pdf, pdf_text.register_fonts(pdf, _FONT_DIR)
 
 
 def _place(pdf: FPDF, family: str, block: _Block, scale: float, *, dry_run: bool) -> float:
     pdf.set_font(family, style=block.style, size=block.size * scale)
     pdf.set_text_color(*block.colour)
-    text = _drawable(pdf, block.text)
+    text = drawable(pdf, block.text)
     line_height = block.size * scale * _PT * 1.3
     return pdf.multi_cell(
         w=0,
@@ -160,7 +87,7 @@ def certificate_pdf(
 ) -> bytes:
     """Render a one-page A4 landscape certificate of completion and return the PDF bytes."""
     pdf, family = _new_pdf()
-    ellipsis = "…" if family == _FAMILY else "..."
+    ellipsis = ellipsis_for(family)
     site = truncate(clean_text(site_name), _LIMITS["site"], ellipsis)
     name = truncate(clean_text(learner_name), NAME_LIMIT, ellipsis)
     title = truncate(clean_text(module_title), _LIMITS["title"], ellipsis)

@@ -46,7 +46,7 @@ _INK = "#222222"
 _WRAP = 40
 
 
-def _label(text: object, width: int = _WRAP) -> str:
+def wrap_label(text: object, width: int = _WRAP) -> str:
     """Wrap text at `width` characters, escape it and join the lines with <br>."""
     lines = textwrap.wrap(str(text), width) or [""]
     return "<br>".join(html.escape(line, quote=False) for line in lines)
@@ -54,7 +54,7 @@ def _label(text: object, width: int = _WRAP) -> str:
 
 def poll_bar(results: pd.DataFrame, *, large: bool = False) -> go.Figure:
     """Draw a poll's results as horizontal bars, one per option, in display order."""
-    labels = [_label(value) for value in results["label"]]
+    labels = [wrap_label(value) for value in results["label"]]
     counts = [int(value) for value in results["count"]]
     percents = [float(value) for value in results["percent"]]
     positions = list(range(len(labels)))
@@ -107,7 +107,7 @@ def poll_bar(results: pd.DataFrame, *, large: bool = False) -> go.Figure:
 
 def evaluation_diverging(summary: pd.DataFrame) -> go.Figure:
     """Draw agreement with each statement as a diverging stacked bar centred on neutral."""
-    statements = [_label(value) for value in summary["statement"]]
+    statements = [wrap_label(value) for value in summary["statement"]]
     answered = [int(value) for value in summary["n"]]
     ticktext = [f"{s} (n={n})" for s, n in zip(statements, answered, strict=True)]
     positions = list(range(len(statements)))

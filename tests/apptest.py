@@ -15,6 +15,7 @@ PAGES = {
     "poll": "views/poll.py",
     "completion": "views/completion.py",
     "presenter": "views/presenter.py",
+    "dashboard": "views/dashboard.py",
 }
 BIG_SCREEN = {"views/presenter.py"}  # drawn without the site chrome
 

@@ -9,7 +9,10 @@ from rounds.educator import ENV_HASH, hash_password
 from rounds.lifecycle import PollState
 from rounds.progress import poll_id
 from rounds.store.engine import open_engine
-from rounds.store.polls import current_round
+from rounds.store.evaluation import save_evaluation
+from rounds.store.participants import new_participant_id, record_attestation
+from rounds.store.polls import current_round, simulate_round
+from rounds.store.votes import record_vote
 from tests.apptest import PAGES, attest, fresh_app, texts
 from tests.conftest import CONTENT
 
@@ -20,6 +23,15 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def configured(monkeypatch):
     monkeypatch.setenv(ENV_HASH, hash_password(PASSWORD, iterations=1000))
+
+
+def seed_learners(engine, n: int) -> None:
+    """Store n learners who attested, evaluated and voted."""
+    for i in range(n):
+        pid = new_participant_id()
+        record_attestation(engine, pid, "v1", "nurse" if i % 2 else "physician", None)
+        save_evaluation(engine, MODULE.slug, pid, {s.key: 4 for s in MODULE.evaluation.statements})
+        record_vote(engine, poll_id(MODULE), pid, MODULE.poll.options[i % 3].key)
 
 
 def presenter(monkeypatch, tmp_path):
@@ -86,3 +98,48 @@ def test_presenter_opens_and_closes_the_poll(monkeypatch, tmp_path, configured):
     at.button(key="presenter_reset").click().run()
     fresh = current_round(engine, pid)
     assert (fresh.round, fresh.state) == (2, PollState.draft)
+
+
+def dashboard(monkeypatch, tmp_path, password: str | None = PASSWORD):
+    at = fresh_app(monkeypatch, tmp_path)
+    at.switch_page(PAGES["dashboard"])
+    at.query_params["module"] = MODULE.slug
+    at.run()
+    attest(at)
+    if password:
+        sign_in(at, password)
+    return at
+
+
+def funnel_counts(at) -> dict[str, int]:
+    (table,) = [d.value for d in at.dataframe if "Step" in d.value.columns]
+    return dict(zip(table["Step"], table["Participants"], strict=True))
+
+
+def test_a_learner_cannot_reach_the_dashboard(monkeypatch, tmp_path, configured):
+    at = dashboard(monkeypatch, tmp_path, password=None)
+    assert at.title[0].value == "Educator sign-in"
+    assert not at.tabs and "Funnel" not in texts(at)
+
+
+def test_dashboard_loads_on_an_empty_database(monkeypatch, tmp_path, configured):
+    at = dashboard(monkeypatch, tmp_path)
+    assert not at.exception
+    assert [t.label for t in at.tabs] == ["Funnel", "Learning", "Evaluation", "Poll", "Exports"]
+    assert len(at.get("download_button")) >= 5
+
+
+def test_dashboard_loads_with_seeded_data_and_shows_the_stored_numbers(
+    monkeypatch, tmp_path, configured
+):
+    engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    seed_learners(engine, 7)
+    simulate_round(
+        engine, poll_id(MODULE), [o.key for o in MODULE.poll.options], ["nurse", "physician"]
+    )
+    at = dashboard(monkeypatch, tmp_path)
+    assert not at.exception
+    assert funnel_counts(at)["voted"] == 7  # the rehearsal's 60 simulated voters are left out
+    assert funnel_counts(at)["evaluated"] == 7
+    at.toggle(key="dash_simulated").set_value(True).run()
+    assert funnel_counts(at)["voted"] == 67

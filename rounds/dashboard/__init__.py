@@ -1,0 +1,36 @@
+"""The educator dashboard's data: plain functions from stored rows to pandas frames.
+
+Every function takes an engine, a content `Module` and `Filters` (time range, poll round,
+simulated rows or not) and aggregates in SQL, never one query per participant. Drawing the
+frames is the pages' business; nothing here imports Streamlit.
+"""
+
+from rounds.dashboard.evaluation import commitment_to_change, evaluation_summary
+from rounds.dashboard.export import deidentified_rows
+from rounds.dashboard.filters import EVERYTHING, Filters
+from rounds.dashboard.learning import funnel, question_gain, score_distribution
+from rounds.dashboard.poll import (
+    MIN_GROUP,
+    merged_label,
+    poll_by_profession,
+    poll_by_round,
+    profession_labels,
+    votes_over_time,
+)
+
+__all__ = [
+    "EVERYTHING",
+    "MIN_GROUP",
+    "Filters",
+    "commitment_to_change",
+    "deidentified_rows",
+    "evaluation_summary",
+    "funnel",
+    "merged_label",
+    "poll_by_profession",
+    "poll_by_round",
+    "profession_labels",
+    "question_gain",
+    "score_distribution",
+    "votes_over_time",
+]

@@ -1,0 +1,49 @@
+"""The evaluation seen by an educator: the spread per statement and the commitment to change."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from rounds.content.schema import Module
+from rounds.dashboard.filters import EVERYTHING, Filters, counted, within
+from rounds.evaluation import summarise
+from rounds.store.tables import evaluation_answers
+
+COMMITMENT_KEY = "change_practice"
+
+
+def evaluation_summary(
+    engine: Engine, module: Module, filters: Filters = EVERYTHING
+) -> pd.DataFrame:
+    """Return one row per statement (see `rounds.evaluation.summarise`) for answers in range.
+
+    An answer counts in the range of its latest revision (`answered_at`).
+    """
+    statements = module.evaluation.statements if module.evaluation else []
+    query = (
+        select(evaluation_answers.c.statement_key, evaluation_answers.c.value, func.count())
+        .where(
+            evaluation_answers.c.module == module.slug,
+            within(evaluation_answers.c.answered_at, filters),
+            counted(evaluation_answers.c.participant_id, filters),
+        )
+        .group_by(evaluation_answers.c.statement_key, evaluation_answers.c.value)
+    )
+    with engine.connect() as conn:
+        counts = [(key, value, int(n)) for key, value, n in conn.execute(query)]
+    return summarise(statements, counts)
+
+
+def commitment_to_change(
+    engine: Engine, module: Module, filters: Filters = EVERYTHING
+) -> dict | None:
+    """Return the summary row of the "change_practice" statement (else the last statement).
+
+    None when the module has no evaluation.
+    """
+    summary = evaluation_summary(engine, module, filters)
+    if summary.empty:
+        return None
+    rows = summary.to_dict("records")
+    return next((r for r in rows if r["key"] == COMMITMENT_KEY), rows[-1])

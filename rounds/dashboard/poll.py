@@ -1,0 +1,188 @@
+"""The poll for educators: results per round, per profession (small groups merged), over time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+import pandas as pd
+from sqlalchemy import BigInteger, Engine, and_, cast, extract, func, literal_column, select
+
+from rounds.content.schema import Gate, Module
+from rounds.dashboard.filters import EVERYTHING, Filters, counted_votes
+from rounds.progress import poll_id
+from rounds.store.tables import attestations, poll_rounds, votes
+from rounds.tallies import poll_results
+
+MIN_GROUP = 5  # a profession with fewer voters than this is merged, so nobody stands out
+ROUND_COLUMNS = ["round", "simulated", "archived", "option_key", "label", "count", "percent"]
+PROFESSION_COLUMNS = ["profession", "option_key", "label", "count", "percent", "n"]
+OVER_TIME_COLUMNS = ["bucket_start", "votes"]
+
+
+def profession_labels(gate: Gate) -> dict[str, str]:
+    """Return {profession key: label} from the site's HCP gate, in the gate's order."""
+    return {choice.key: choice.label for choice in gate.professions}
+
+
+def merged_label(min_group: int) -> str:
+    """Return the name of the group that gathers professions with too few voters."""
+    return f"Other (groups under {min_group} merged)"
+
+
+def _results(module: Module, counts: Mapping[str, int]) -> pd.DataFrame:
+    return poll_results(module.poll.options, dict(counts)).rename(columns={"key": "option_key"})
+
+
+def poll_by_round(engine: Engine, module: Module, filters: Filters = EVERYTHING) -> pd.DataFrame:
+    """Return each round's results: one row per option in content order, rounds oldest first.
+
+    Only rounds with at least one counted vote appear; `percent` is within the round. Votes
+    for options no longer in the content are not shown (as on the learners' results).
+    """
+    if module.poll is None:
+        return pd.DataFrame(columns=ROUND_COLUMNS)
+    poll = poll_id(module)
+    counts = (
+        select(votes.c.round, votes.c.option_key, func.count())
+        .where(*counted_votes(module, filters))
+        .group_by(votes.c.round, votes.c.option_key)
+    )
+    rounds = select(poll_rounds.c.round, poll_rounds.c.simulated, poll_rounds.c.archived_at).where(
+        poll_rounds.c.poll_id == poll
+    )
+    with engine.connect() as conn:
+        per_round: dict[int, dict[str, int]] = defaultdict(dict)
+        for number, option_key, n in conn.execute(counts):
+            per_round[number][option_key] = n
+        stored = {
+            r.round: (bool(r.simulated), r.archived_at is not None) for r in conn.execute(rounds)
+        }
+    frames = []
+    for number in sorted(per_round):
+        simulated, archived = stored.get(number, (False, False))  # round 1 may never be stored
+        frame = _results(module, per_round[number])
+        frame.insert(0, "round", number)
+        frame.insert(1, "simulated", simulated)
+        frame.insert(2, "archived", archived)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=ROUND_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[ROUND_COLUMNS]
+
+
+def latest_attestations():
+    """Select (participant_id, id) of each participant's most recent attestation."""
+    return (
+        select(attestations.c.participant_id, func.max(attestations.c.id).label("id"))
+        .group_by(attestations.c.participant_id)
+        .subquery()
+    )
+
+
+def poll_by_profession(
+    engine: Engine,
+    module: Module,
+    filters: Filters = EVERYTHING,
+    min_group: int = MIN_GROUP,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Return the results per profession, merging and hiding groups too small to be anonymous.
+
+    Each voter counts once, with their vote in the latest round they voted in (within the
+    filters), under the profession of their latest attestation. Professions with fewer than
+    `min_group` voters are merged into one "Other (groups under N merged)" group, shown last;
+    if that group too has fewer than `min_group` voters it is left out. `labels` maps
+    profession keys to the names shown (see `profession_labels`); groups follow its order.
+    """
+    if module.poll is None:
+        return pd.DataFrame(columns=PROFESSION_COLUMNS)
+    labels = dict(labels or {})
+    chosen = select(votes.c.participant_id, votes.c.round, votes.c.option_key)
+    chosen = chosen.where(*counted_votes(module, filters)).subquery()
+    last = (
+        select(chosen.c.participant_id, func.max(chosen.c.round).label("round"))
+        .group_by(chosen.c.participant_id)
+        .subquery()
+    )
+    latest = latest_attestations()
+    query = (
+        select(attestations.c.profession, chosen.c.option_key, func.count())
+        .select_from(
+            chosen.join(
+                last,
+                and_(
+                    last.c.participant_id == chosen.c.participant_id,
+                    last.c.round == chosen.c.round,
+                ),
+            )
+            .join(latest, latest.c.participant_id == chosen.c.participant_id)
+            .join(attestations, attestations.c.id == latest.c.id)
+        )
+        .group_by(attestations.c.profession, chosen.c.option_key)
+    )
+    per_group: dict[str, dict[str, int]] = defaultdict(dict)
+    with engine.connect() as conn:
+        for profession, option_key, n in conn.execute(query):
+            per_group[profession][option_key] = n
+    order = [k for k in labels if k in per_group] + sorted(set(per_group) - set(labels))
+    shown: list[tuple[str, dict[str, int]]] = []
+    merged: dict[str, int] = defaultdict(int)
+    for key in order:
+        counts = per_group[key]
+        if sum(counts.values()) >= min_group:
+            shown.append((labels.get(key, key), counts))
+        else:
+            for option_key, n in counts.items():
+                merged[option_key] += n
+    if merged and sum(merged.values()) >= min_group:
+        shown.append((merged_label(min_group), merged))
+    frames = []
+    for name, counts in shown:
+        frame = _results(module, counts)
+        frame.insert(0, "profession", name)
+        frame["n"] = sum(counts.values())
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=PROFESSION_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[PROFESSION_COLUMNS]
+
+
+def _epoch_bucket(dialect: str, column, seconds: int):
+    """Return the start of the `seconds`-long bucket holding a timestamp, in epoch seconds."""
+    if dialect == "sqlite":
+        epoch = cast(func.strftime("%s", column), BigInteger)
+    else:
+        epoch = cast(func.floor(extract("epoch", column)), BigInteger)
+    # A literal, not a bound parameter: PostgreSQL must see the same expression in GROUP BY.
+    width = literal_column(str(int(seconds)), BigInteger)
+    return (epoch // width * width).label("bucket")
+
+
+def votes_over_time(
+    engine: Engine, module: Module, filters: Filters = EVERYTHING, bucket_seconds: int = 60
+) -> pd.DataFrame:
+    """Count votes first cast in each time bucket (UTC, aligned on the epoch), oldest first.
+
+    Buckets without votes are absent. A changed vote stays in the bucket it was first cast in.
+    """
+    if bucket_seconds < 1:
+        raise ValueError("bucket_seconds must be at least 1")
+    if module.poll is None:
+        return pd.DataFrame(columns=OVER_TIME_COLUMNS)
+    bucket = _epoch_bucket(engine.dialect.name, votes.c.created_at, int(bucket_seconds))
+    query = (
+        select(bucket, func.count())
+        .where(*counted_votes(module, filters))
+        .group_by(bucket)
+        .order_by(bucket)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(
+        {
+            "bucket_start": pd.to_datetime([int(b) for b, _ in rows], unit="s", utc=True),
+            "votes": [int(n) for _, n in rows],
+        },
+        columns=OVER_TIME_COLUMNS,
+    )

@@ -1,0 +1,198 @@
+"""The educator dashboard's filters, sections (chart + same numbers as a table) and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from rounds import charts, dashboard, dashboard_charts
+from rounds.content.schema import Module
+from rounds.dashboard.outcomes import build_outcomes
+from rounds.exports import export_filename, to_csv_bytes
+from rounds.progress import poll_id
+from rounds.report import outcomes_pdf
+from rounds.store.polls import all_rounds
+from rounds.ui import resources
+
+CHART = {"width": "stretch", "theme": None, "config": {"displayModeBar": False}}
+
+
+def draw_filters(module: Module) -> dashboard.Filters:
+    """Draw the date range, poll round and rehearsal filters; return the chosen filters."""
+    with st.container(border=True, key="dash_filters"):
+        left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
+        picked = left.date_input("Date range", value=(), key="dash_dates", format="DD/MM/YYYY")
+        rounds = all_rounds(resources.engine(), poll_id(module)) if module.poll else []
+        labels = {None: "All rounds"} | {
+            r.round: f"Round {r.round}{' (rehearsal)' if r.simulated else ''}" for r in rounds
+        }
+        chosen = middle.selectbox(
+            "Poll round", list(labels), format_func=labels.get, key="dash_round"
+        )
+        simulated = right.toggle("Include rehearsals", key="dash_simulated")
+    since = until = None
+    if isinstance(picked, tuple) and picked:
+        since = dt.datetime.combine(picked[0], dt.time.min, dt.UTC)
+        end = picked[1] if len(picked) > 1 else picked[0]
+        until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, dt.UTC)
+    return dashboard.Filters(since=since, until=until, round=chosen, include_simulated=simulated)
+
+
+def _table(frame: pd.DataFrame, names: dict[str, str]) -> None:
+    st.dataframe(frame[list(names)].rename(columns=names), hide_index=True, width="stretch")
+
+
+def draw_funnel(module: Module, filters: dashboard.Filters) -> None:
+    """Draw the funnel from attestation to certificate with conversions."""
+    steps = dashboard.funnel(resources.engine(), module, filters)
+    st.plotly_chart(dashboard_charts.funnel_bar(steps), key="dash_funnel_chart", **CHART)
+    _table(
+        steps,
+        {"step": "Step", "participants": "Participants", "conversion_pct": "% of previous step"},
+    )
+
+
+def draw_learning(module: Module, filters: dashboard.Filters) -> None:
+    """Draw pre vs post score distributions and each question's learning gain."""
+    engine = resources.engine()
+    scores = dashboard.score_distribution(engine, module, filters)
+    st.subheader("Scores before and after reading", anchor=False)
+    st.plotly_chart(dashboard_charts.score_histogram(scores), key="dash_scores_chart", **CHART)
+    wide = scores.pivot_table(
+        index="score_pct", columns="phase", values="participants", aggfunc="sum", fill_value=0
+    ).reset_index()
+    st.dataframe(
+        wide.rename(
+            columns={"score_pct": "Score (%)", "pre": "Before reading", "post": "After reading"}
+        ),
+        hide_index=True,
+    )
+    gain = dashboard.question_gain(engine, module, filters)
+    st.subheader("Per question: % correct before and after", anchor=False)
+    st.plotly_chart(dashboard_charts.gain_bars(gain), key="dash_gain_chart", **CHART)
+    _table(
+        gain,
+        {
+            "prompt": "Question",
+            "pre_pct_correct": "% correct before",
+            "post_pct_correct": "% correct after",
+            "gain_pct_points": "Gain (points)",
+            "pre_n": "Answers before",
+            "post_n": "Answers after",
+        },
+    )
+
+
+def draw_evaluation(module: Module, filters: dashboard.Filters) -> None:
+    """Draw the evaluation's diverging bars with % agree, n and median; commitment on its own."""
+    engine = resources.engine()
+    summary = dashboard.evaluation_summary(engine, module, filters)
+    if summary.empty:
+        st.info("This module has no evaluation.")
+        return
+    st.plotly_chart(charts.evaluation_diverging(summary), key="dash_eval_chart", **CHART)
+    _table(
+        summary,
+        {
+            "statement": "Statement",
+            "n": "n",
+            "pct_agree": "% agree",
+            "median": "Median (1-5)",
+            "skipped": "Skipped",
+        },
+    )
+    commitment = dashboard.commitment_to_change(engine, module, filters)
+    if commitment:
+        st.metric(
+            f"Commitment to change: “{commitment['statement']}”",
+            f"{commitment['pct_agree']:.0f}% agree",
+            help=f"n = {commitment['n']}",
+        )
+
+
+def draw_poll(module: Module, filters: dashboard.Filters) -> None:
+    """Draw results per round and per profession (small groups merged) and votes over time."""
+    if module.poll is None:
+        st.info("This module has no poll.")
+        return
+    engine, site = resources.engine(), resources.catalog().site
+    per_round = dashboard.poll_by_round(engine, module, filters)
+    st.subheader("Results per round", anchor=False)
+    if per_round.empty:
+        st.caption("No votes in this selection.")
+    for number, part in per_round.groupby("round", sort=True):
+        flag = " (rehearsal)" if bool(part["simulated"].iloc[0]) else ""
+        st.markdown(f"**Round {number}{flag}** · n = {int(part['count'].sum())}")
+        st.plotly_chart(charts.poll_bar(part), key=f"dash_round_{number}", **CHART)
+    if not per_round.empty:
+        _table(per_round, {"round": "Round", "label": "Option", "count": "Votes", "percent": "%"})
+    by_profession = dashboard.poll_by_profession(
+        engine, module, filters, labels=dashboard.profession_labels(site.gate)
+    )
+    st.subheader("By profession", anchor=False)
+    st.caption(
+        f"Groups under {dashboard.MIN_GROUP} voters are merged, or hidden if still small, "
+        "so that nobody can be identified."
+    )
+    if not by_profession.empty:
+        st.plotly_chart(
+            dashboard_charts.profession_bars(by_profession), key="dash_profession_chart", **CHART
+        )
+        _table(
+            by_profession,
+            {
+                "profession": "Profession",
+                "label": "Option",
+                "count": "Votes",
+                "percent": "%",
+                "n": "Group n",
+            },
+        )
+    over_time = dashboard.votes_over_time(engine, module, filters)
+    st.subheader("Votes over time", anchor=False)
+    if not over_time.empty:
+        st.plotly_chart(dashboard_charts.votes_timeline(over_time), key="dash_time_chart", **CHART)
+        _table(over_time, {"bucket_start": "Minute starting (UTC)", "votes": "Votes"})
+
+
+def draw_exports(module: Module, filters: dashboard.Filters) -> None:
+    """Offer CSV downloads of aggregates and de-identified rows, and the outcomes PDF."""
+    engine, site, today = resources.engine(), resources.catalog().site, dt.date.today()
+    st.caption(
+        "CSV files are UTF-8 with BOM; cells that could run as spreadsheet formulas are "
+        "neutralised. Rows carry the anonymous participant id only."
+    )
+    frames = {
+        "funnel": dashboard.funnel(engine, module, filters),
+        "question-gain": dashboard.question_gain(engine, module, filters),
+        "evaluation": dashboard.evaluation_summary(engine, module, filters),
+        "poll-rounds": dashboard.poll_by_round(engine, module, filters),
+    }
+    rows = {
+        f"{name}-rows": frame
+        for name, frame in dashboard.deidentified_rows(engine, module, filters).items()
+    }
+    columns = st.columns(2)
+    for i, (what, frame) in enumerate([*frames.items(), *rows.items()]):
+        columns[i % 2].download_button(
+            f"{what.replace('_', ' ').replace('-', ' ').capitalize()} (CSV)",
+            help="De-identified rows" if what.endswith("-rows") else "Aggregates",
+            data=to_csv_bytes(frame),
+            file_name=export_filename(module.slug, what, today),
+            mime="text/csv",
+            on_click="ignore",
+            key=f"dash_csv_{what}",
+            icon=":material/download:",
+        )
+    st.download_button(
+        "Outcomes report (PDF)",
+        data=lambda: outcomes_pdf(build_outcomes(engine, module, site, filters)),
+        file_name=export_filename(module.slug, "outcomes", today, extension="pdf"),
+        mime="application/pdf",
+        on_click="ignore",
+        type="primary",
+        key="dash_report",
+        icon=":material/picture_as_pdf:",
+    )
