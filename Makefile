@@ -25,7 +25,7 @@ run: $(VENV)/.app-installed
 
 ## test: install what the tests need (Chromium included, where it can) and run them all
 test: $(VENV)/.dev-installed
-	bash scripts/ensure-chromium
+	bash scripts/ensure-system-packages
 	$(MAKE) --no-print-directory lint check-content
 	$(BIN)/python -m pytest
 

@@ -15,5 +15,7 @@ settings = settings_from_env()
 app = st.App(
     "app.py",
     routes=[*attestation_routes(settings.secret_key), *join_routes()],
-    middleware=hardening(allowed_hosts(os.environ.get("ROUNDS_ALLOWED_HOSTS"))),
+    middleware=hardening(
+        allowed_hosts(os.environ.get("ROUNDS_ALLOWED_HOSTS")), os.environ.get("ROUNDS_REPLICA")
+    ),
 )

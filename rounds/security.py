@@ -44,10 +44,17 @@ SECURITY_HEADERS = {
 
 
 class SecurityHeaders:
-    """ASGI middleware that adds `SECURITY_HEADERS` to every HTTP response (not replacing)."""
+    """ASGI middleware that adds `SECURITY_HEADERS` to every HTTP response (not replacing).
 
-    def __init__(self, app: ASGIApp) -> None:
+    With a `replica` name it also says which replica answered (`X-Rounds-Replica`), for
+    operators and for the test that checks stickiness behind a load balancer.
+    """
+
+    def __init__(self, app: ASGIApp, replica: str | None = None) -> None:
         self.app = app
+        self.headers = dict(SECURITY_HEADERS)
+        if replica:
+            self.headers["x-rounds-replica"] = replica
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on, adding the headers to the response start."""
@@ -59,7 +66,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                for name, value in SECURITY_HEADERS.items():
+                for name, value in self.headers.items():
                     if name.encode() not in present:
                         headers.append((name.encode(), value.encode()))
                 message["headers"] = headers
@@ -75,9 +82,9 @@ def allowed_hosts(configured: str | None) -> list[str]:
     return [h.strip() for h in configured.split(",") if h.strip()]
 
 
-def hardening(hosts: Iterable[str]) -> list[Middleware]:
+def hardening(hosts: Iterable[str], replica: str | None = None) -> list[Middleware]:
     """Return the middleware stack: host allow-list first, then the security headers."""
     return [
         Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts)),
-        Middleware(SecurityHeaders),
+        Middleware(SecurityHeaders, replica=replica),
     ]

@@ -20,15 +20,15 @@ REFRESH_SECONDS = 2
 CLOSED_MESSAGE = "This poll is closed, so your vote was not counted."
 
 
-@st.cache_data(ttl=1.0, show_spinner=False, max_entries=256)
+@st.cache_data(ttl=0.5, show_spinner=False, max_entries=256)
 def shared_tally(poll: str, round_no: int) -> dict[str, int]:
-    """Return the vote counts, shared by every viewer in this process for up to a second."""
+    """Return the vote counts, shared by every viewer in this process for half a second."""
     return tally(resources.engine(), poll, round_no)
 
 
-@st.cache_data(ttl=1.0, show_spinner=False, max_entries=256)
+@st.cache_data(ttl=0.5, show_spinner=False, max_entries=256)
 def shared_round(poll: str) -> RoundInfo:
-    """Return the poll's current round, shared by every viewer in this process for a second."""
+    """Return the poll's current round, shared by this process's viewers for half a second."""
     return current_round(resources.engine(), poll)
 
 

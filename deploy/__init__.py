@@ -1,0 +1,1 @@
+"""Deployment recipe: several Rounds replicas behind nginx, sharing one PostgreSQL."""
