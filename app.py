@@ -10,8 +10,10 @@ from rounds.ui import chrome, gate, resources
 from rounds.ui.educator_access import is_educator
 from rounds.ui.modules import draw_problems
 from rounds.ui.outage import database_guard
+from rounds.ui.style import apply_style
 
-st.set_page_config(page_title="Rounds", page_icon=":material/stethoscope:", layout="centered")
+st.set_page_config(page_title="Rounds", page_icon="🩺", layout="centered")
+apply_style()
 
 PAGES = [
     st.Page("views/home.py", title="Modules", icon=":material/home:", default=True),
@@ -62,7 +64,9 @@ if site is None:  # without site texts there is no gate to show: refuse everythi
 
 with database_guard():
     participant = gate.attested_participant(site)
-every_page = {"Module": PAGES, "Educators": EDUCATOR_PAGES}
+# One flat list: sections would put headers inside the menu's <ul> (an invalid list for screen
+# readers); the educator pages, listed last, appear only once signed in.
+every_page = PAGES + EDUCATOR_PAGES
 if participant is None:
     page = st.navigation(every_page, position="hidden")
     with database_guard():

@@ -4,17 +4,45 @@ Run with `streamlit run server.py` (the README's `make run` does this).
 """
 
 import os
+from functools import lru_cache
 
 import streamlit as st
 
 from rounds.config import settings_from_env
-from rounds.routes import attestation_routes, join_routes
+from rounds.content.loader import content_fingerprint, load_catalog
+from rounds.live import LiveFeed
+from rounds.routes import attestation_routes, join_routes, live_routes
 from rounds.security import allowed_hosts, hardening
+from rounds.store.engine import open_engine
 
 settings = settings_from_env()
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    return open_engine(settings.database_url)
+
+
+@lru_cache(maxsize=4)
+def _polls(fingerprint: tuple) -> set[str]:
+    catalog = load_catalog(settings.content_dir)
+    return {
+        f"{m.module.slug}/{m.module.poll.key}" for m in catalog.modules.values() if m.module.poll
+    }
+
+
+def known_polls() -> set[str]:
+    """Return the poll ids of the valid modules now in content/."""
+    return _polls(content_fingerprint(settings.content_dir))
+
+
 app = st.App(
     "app.py",
-    routes=[*attestation_routes(settings.secret_key), *join_routes()],
+    routes=[
+        *attestation_routes(settings.secret_key),
+        *join_routes(),
+        *live_routes(LiveFeed(_engine), known_polls),
+    ],
     middleware=hardening(
         allowed_hosts(os.environ.get("ROUNDS_ALLOWED_HOSTS")), os.environ.get("ROUNDS_REPLICA")
     ),

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import re
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 
+import plotly
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from rounds import signing
+from rounds.live import LiveFeed
 
 ATTEST_PATH = "/_rounds/attest"
 JOIN_PREFIX = "/j/"
+LIVE_PREFIX = "/_rounds/live/"
+PLOTLY_PATH = "/_rounds/static/plotly.min.js"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 # A 1x1 transparent GIF: the page loads the route as an image, so no script is needed.
 _PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -57,3 +65,46 @@ async def _join(request: Request) -> Response:
 def join_routes() -> list[Route]:
     """Return the short join route: `/j/<slug>` sends a phone to that module's poll."""
     return [Route(JOIN_PREFIX + "{slug}", _join, methods=["GET"])]
+
+
+def live_path(slug: str, poll_key: str) -> str:
+    """Return the server-sent-events path of a module's poll."""
+    return f"{LIVE_PREFIX}{slug}/{poll_key}"
+
+
+@cache
+def _plotly_gzip() -> bytes:
+    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return gzip.compress(source.read_bytes(), compresslevel=9)
+
+
+async def _plotly(request: Request) -> Response:
+    body = _plotly_gzip()
+    headers = {"Cache-Control": "public, max-age=31536000, immutable", "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+    else:
+        body = gzip.decompress(body)
+    return Response(body, media_type="text/javascript", headers=headers)
+
+
+def live_routes(feed: LiveFeed, known_polls: Callable[[], set[str]]) -> list[Route]:
+    """Return the live-results stream (for polls in the content only) and plotly.js for it."""
+
+    async def stream(request: Request) -> Response:
+        poll = f"{request.path_params['slug']}/{request.path_params['poll']}"
+        if poll not in known_polls():
+            return Response("No such poll.", status_code=404, media_type="text/plain")
+
+        async def events():
+            yield "retry: 2000\n\n"
+            async for data in feed.subscribe(poll):
+                yield f"data: {data}\n\n" if data else ": keep-alive\n\n"
+
+        headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+    return [
+        Route(LIVE_PREFIX + "{slug}/{poll}", stream, methods=["GET"]),
+        Route(PLOTLY_PATH, _plotly, methods=["GET"]),
+    ]

@@ -6,7 +6,12 @@ is refused before it reaches Streamlit). No Streamlit import: this is plain ASGI
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import importlib.util
+import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -15,11 +20,34 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 
 # Streamlit's front end injects its styles at run time and plotly draws inline styles, hence
-# 'unsafe-inline' for styles only; scripts come from the app's own origin.
+# 'unsafe-inline' for styles only; scripts come from the app's own origin. Frames: only the app's
+# own (its live-results component); no other site may frame it.
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
+
+
+def inline_script_hashes(index_html: Path) -> list[str]:
+    """Return CSP hash sources for the inline scripts of Streamlit's own index.html."""
+    try:
+        text = index_html.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return [
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in _INLINE_SCRIPT.findall(text)
+    ]
+
+
+def _streamlit_index() -> Path:
+    spec = importlib.util.find_spec("streamlit")  # locate its files without importing it
+    origin = Path(spec.origin) if spec and spec.origin else Path(".")
+    return origin.parent / "static" / "index.html"
+
+
+# Scripts: the app's own origin, plus exactly the inline scripts Streamlit's page ships (by hash).
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self' 'unsafe-eval'",
+        " ".join(["script-src 'self' 'unsafe-eval'", *inline_script_hashes(_streamlit_index())]),
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
@@ -30,7 +58,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        "frame-ancestors 'self'",
     ]
 )
 
@@ -38,7 +66,7 @@ SECURITY_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
-    "x-frame-options": "DENY",
+    "x-frame-options": "SAMEORIGIN",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -45,3 +47,15 @@ def texts(at: AppTest) -> str:
     for kind in (at.caption, at.info, at.error, at.success, at.warning):
         parts += [e.value for e in kind]
     return "\n".join(str(p) for p in parts)
+
+
+def live_results(at: AppTest) -> dict:
+    """Return the arguments the page gave its live-results component (what it first draws)."""
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def live_heading(at: AppTest) -> str:
+    """Return the heading the live-results component draws from the page's arguments."""
+    args = live_results(at)
+    return "hidden" if args["hidden"] else f"Results so far (n = {args['initial']['total']})"

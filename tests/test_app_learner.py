@@ -5,7 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from rounds.content.loader import load_catalog
-from tests.apptest import PAGES, attest, fresh_app, texts
+from tests.apptest import PAGES, attest, fresh_app, live_heading, texts
 from tests.conftest import CONTENT
 
 MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
@@ -66,10 +66,10 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
     assert len(at.get("plotly_chart")) == 1 and len(at.dataframe) >= 1
 
     open_page(at, "poll")
-    assert "Results appear here once you have voted." in texts(at)
+    assert live_heading(at) == "hidden"
     at.radio(key="poll_choice").set_value(MODULE.poll.options[0].key)
     at.button(key="poll_vote").click().run()
-    assert "Results so far (n = 1)" in texts(at)
+    assert live_heading(at) == "Results so far (n = 1)"
     assert "The evidence in brief" in texts(at)
 
     open_page(at, "completion")
@@ -89,9 +89,9 @@ def test_a_second_participants_vote_appears_in_the_first_ones_results(monkeypatc
         attest(at)
     first.radio(key="poll_choice").set_value(MODULE.poll.options[0].key)
     first.button(key="poll_vote").click().run()
-    assert "Results so far (n = 1)" in texts(first)
+    assert live_heading(first) == "Results so far (n = 1)"
     second.radio(key="poll_choice").set_value(MODULE.poll.options[1].key)
     second.button(key="poll_vote").click().run()
-    assert "Results so far (n = 2)" in texts(second)
+    assert live_heading(second) == "Results so far (n = 2)"
     first.run()
-    assert "Results so far (n = 2)" in texts(first)
+    assert live_heading(first) == "Results so far (n = 2)"

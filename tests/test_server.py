@@ -30,7 +30,7 @@ def test_every_response_carries_the_security_headers(server, path):
     response = request(server, path)
     assert response.status in (200, 303)
     assert response.getheader("Content-Security-Policy") == CONTENT_SECURITY_POLICY
-    assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
+    assert "frame-ancestors 'self'" in CONTENT_SECURITY_POLICY
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert response.getheader("Referrer-Policy") == "strict-origin-when-cross-origin"
 
@@ -51,3 +51,18 @@ def test_attest_route_ignores_forged_tokens(server):
     response = request(server, "/_rounds/attest?t=forged.token.value")
     assert response.status == 204
     assert response.getheader("Set-Cookie") is None
+
+
+def test_live_results_stream_only_for_polls_in_the_content(server):
+    assert request(server, "/_rounds/live/no-such-module/poll").status == 404
+    parts = urlsplit(server)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    conn.request("GET", "/_rounds/live/asparaginase-aya-all/frontline_blinatumomab")
+    response = conn.getresponse()
+    assert response.status == 200
+    assert response.getheader("Content-Type").startswith("text/event-stream")
+    received = b""
+    while b'"state"' not in received:  # the first snapshot comes at once
+        received += response.read1(4096)
+    assert b"retry: 2000" in received and b'"state": "open"' in received
+    conn.close()

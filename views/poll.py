@@ -10,8 +10,13 @@ module = require_module("poll")
 
 draw_progress(module)
 st.title("Your opinion")
-drawn, mine = draw_vote(module)
-draw_live_results(module, drawn, has_voted=mine is not None)
+# Two fixed slots: whatever the vote section shows, the live results keep their place on the
+# page, so their frame (and its stream) survives every rerun instead of reloading.
+vote_slot, results_slot = st.container(), st.container()
+with vote_slot:
+    drawn, mine = draw_vote(module)
+with results_slot:
+    draw_live_results(module, drawn, has_voted=mine is not None)
 if mine:
     draw_evidence(module)
 st.page_link(

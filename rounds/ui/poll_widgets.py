@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rounds import charts
 from rounds.content.schema import Module
 from rounds.lifecycle import PollClosed, PollState, RoundInfo
 from rounds.progress import poll_id
 from rounds.store.engine import utcnow
 from rounds.store.polls import current_round
 from rounds.store.votes import record_vote, tally, vote_of
-from rounds.tallies import describe, is_small, poll_results, results_visible
+from rounds.tallies import poll_results, results_visible
 from rounds.ui import resources
-from rounds.ui.outage import database_guard, guarded_write
+from rounds.ui.live_component import live_results
+from rounds.ui.outage import guarded_write
 from rounds.ui.tracking import participant, record
 
 REFRESH_SECONDS = 2
 CLOSED_MESSAGE = "This poll is closed, so your vote was not counted."
+NOT_SAVED_MESSAGE = "Your choice is not saved yet: press Vote to send it."
 
 
 @st.cache_data(ttl=0.5, show_spinner=False, max_entries=256)
@@ -86,49 +87,28 @@ def draw_vote(module: Module) -> tuple[RoundInfo, str | None]:
         st.warning("This poll is closed.", icon=":material/lock:")
     if error := st.session_state.get("poll_error"):
         st.error(error)
+    elif state is PollState.open and mine is None and st.session_state.get("poll_choice"):
+        # A choice not yet sent, or a vote lost with the connection: say plainly it is not saved.
+        st.info(NOT_SAVED_MESSAGE, icon=":material/info:")
     if mine:
         st.caption(f"Your vote: **{labels[mine]}**. You can change it while the poll is open.")
     return info, mine
 
 
 def draw_live_results(module: Module, drawn: RoundInfo, has_voted: bool) -> None:
-    """Draw the results, refreshed every few seconds without any action by the viewer."""
-    drawn_state = drawn.effective_state(utcnow())
+    """Draw the results, kept current by the live-results stream without any rerun.
 
-    @st.fragment(run_every=REFRESH_SECONDS)
-    def live() -> None:
-        with database_guard():
-            draw_results_now(module, drawn, drawn_state, has_voted)
-
-    live()
-
-
-def draw_results_now(
-    module: Module, drawn: RoundInfo, drawn_state: PollState, has_voted: bool
-) -> None:
-    """Draw the current results once (the body of the live fragment)."""
-    info = shared_round(poll_id(module))
-    state = info.effective_state(utcnow())
-    if (info.round, state) != (drawn.round, drawn_state):
-        st.rerun(scope="app")  # the presenter opened, closed or reset the poll
-    closed = state is PollState.closed
-    if not results_visible(module.poll.results_visibility, has_voted, closed):
-        st.info("Results appear here once you have voted.", icon=":material/lock:")
-        return
-    results = poll_results(module.poll.options, shared_tally(poll_id(module), info.round))
-    total = int(results["count"].sum())
-    st.subheader(f"Results so far (n = {total})", anchor=False)
-    if is_small(results):
-        st.caption("Few votes so far: percentages can change a lot with each new vote.")
-    st.plotly_chart(
-        charts.poll_bar(results),
-        width="stretch",
-        config={"displayModeBar": False},
-        theme=None,
-        key="poll_chart",
-        alt=describe(results),
+    The page reruns only when the poll itself changes (the presenter opens, closes or resets it).
+    """
+    state = drawn.effective_state(utcnow())
+    visible = results_visible(
+        module.poll.results_visibility, has_voted, closed=state is PollState.closed
     )
-    st.caption(describe(results))
+    results = poll_results(module.poll.options, shared_tally(poll_id(module), drawn.round))
+    changed = live_results(module, drawn, state.value, results, key="poll_live", hidden=not visible)
+    if changed and changed != f"{drawn.round}:{state.value}":
+        refresh_shared()
+        st.rerun()
 
 
 def draw_evidence(module: Module) -> None:

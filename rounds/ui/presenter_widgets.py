@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from rounds import charts
 from rounds.content.schema import Module
 from rounds.lifecycle import IllegalTransition, PollState
 from rounds.progress import poll_id
@@ -14,12 +13,12 @@ from rounds.qr import qr_png
 from rounds.routes import join_path
 from rounds.store.engine import utcnow
 from rounds.store.polls import reset, set_state, simulate_round
-from rounds.tallies import describe, poll_results
+from rounds.tallies import poll_results
 from rounds.ui import resources
+from rounds.ui.live_component import live_results
 from rounds.ui.outage import database_guard, guarded_write
 from rounds.ui.poll_widgets import refresh_shared, shared_round, shared_tally
 
-PRESENTER_REFRESH_SECONDS = 1
 STATE_LABELS = {
     PollState.draft: "Not open yet",
     PollState.open: "Open for votes",
@@ -129,39 +128,32 @@ def draw_big_screen(module: Module) -> None:
     st.title(module.poll.question, anchor=False)
     chart_col, join_col = st.columns([3, 1], gap="large")
     with join_col:
-        st.image(qr_png(url), caption="Scan to vote", width="stretch")
+        st.image(qr_png(url), caption="Scan to vote", alt=f"QR code for {url}", width="stretch")
         st.subheader(url.split("://", 1)[-1], anchor=False)
 
-    @st.fragment(run_every=PRESENTER_REFRESH_SECONDS)
-    def live() -> None:
-        with database_guard():
-            draw_live_chart(module)
-
-    with chart_col:
-        live()
+    with chart_col, database_guard():
+        draw_live_chart(module)
 
 
 def draw_live_chart(module: Module) -> None:
-    """Draw the state, the response count and the chart once (the live fragment's body)."""
+    """Draw the state, the response count and the chart, kept live by the results stream."""
     info = shared_round(poll_id(module))
     state = info.effective_state(utcnow())
     results = poll_results(module.poll.options, shared_tally(poll_id(module), info.round))
-    total = int(results["count"].sum())
-    left = info.seconds_left(utcnow())
-    status = STATE_LABELS[state] + (f" · closes in {left} s" if left is not None else "")
-    show_count = st.session_state.get("presenter_show_count", True)
-    if show_count:
-        status += f" · {total} response{'s' if total != 1 else ''}"
-    st.header(status, anchor=False)
-    if st.session_state.get("presenter_reveal", True):
-        st.plotly_chart(
-            charts.poll_bar(results, large=True),
-            width="stretch",
-            config={"displayModeBar": False, "staticPlot": True},
-            theme=None,
-            key="presenter_chart",
-        )
-        if show_count:
-            st.caption(describe(results))
-    else:
+    changed = live_results(
+        module,
+        info,
+        state.value,
+        results,
+        key="presenter_live",
+        large=True,
+        show_text=st.session_state.get("presenter_show_count", True),
+        hide_chart=not st.session_state.get("presenter_reveal", True),
+        status_labels={s.value: label for s, label in STATE_LABELS.items()},
+        show_count=st.session_state.get("presenter_show_count", True),
+    )
+    if not st.session_state.get("presenter_reveal", True):
         st.info("Results are hidden on this screen.", icon=":material/visibility_off:")
+    if changed and changed != f"{info.round}:{state.value}":
+        refresh_shared()
+        st.rerun()

@@ -36,3 +36,8 @@ def wait_for_cookie(context, name: str = "rounds_hcp", seconds: float = 10) -> d
             return found[0]
         time.sleep(0.1)
     raise AssertionError(f"cookie {name} never arrived")
+
+
+def live_results(page: Page):
+    """Return the live-results component's frame (results are drawn inside it)."""
+    return page.frame_locator("iframe[title*='live_results']").first

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from rounds.content.loader import load_catalog
-from tests.browser.gate_steps import TIMEOUT, pass_gate, wait_for_cookie
+from tests.browser.gate_steps import TIMEOUT, live_results, pass_gate, wait_for_cookie
 from tests.conftest import CONTENT
 
 MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
@@ -63,7 +63,7 @@ def test_one_learner_completes_the_module_and_downloads_the_certificate(server, 
     open_module_page(page, server, "poll")
     choose(page, MODULE.poll.question, MODULE.poll.options[0].label)
     page.get_by_role("button", name="Vote").click()
-    expect(page.get_by_text("Results so far (n = 1)")).to_be_visible()
+    expect(live_results(page).get_by_text("Results so far (n = 1)")).to_be_visible()
 
     open_module_page(page, server, "completion")
     expect(page.get_by_text("You have completed this module.")).to_be_visible()
@@ -91,13 +91,13 @@ def test_two_voters_see_each_others_vote_within_three_seconds(server, browser):
     first, second = pages
     choose(first, MODULE.poll.question, MODULE.poll.options[0].label)
     first.get_by_role("button", name="Vote").click()
-    expect(first.get_by_text("Results so far (n = 1)")).to_be_visible()
+    expect(live_results(first).get_by_text("Results so far (n = 1)")).to_be_visible()
 
     choose(second, MODULE.poll.question, MODULE.poll.options[1].label)
     second.get_by_role("button", name="Vote").click()
     voted_at = time.monotonic()
-    expect(first.get_by_text("Results so far (n = 2)")).to_be_visible(timeout=3000)
+    expect(live_results(first).get_by_text("Results so far (n = 2)")).to_be_visible(timeout=3000)
     assert time.monotonic() - voted_at < 3
-    expect(second.get_by_text("Results so far (n = 2)")).to_be_visible(timeout=3000)
+    expect(live_results(second).get_by_text("Results so far (n = 2)")).to_be_visible(timeout=3000)
     for page in pages:
         page.context.close()

@@ -14,7 +14,7 @@ from rounds.educator import ENV_HASH, hash_password
 from rounds.store.engine import open_engine
 from rounds.store.votes import tally
 from tests.browser.conftest import running_server
-from tests.browser.gate_steps import TIMEOUT, pass_gate
+from tests.browser.gate_steps import TIMEOUT, live_results, pass_gate
 from tests.conftest import CONTENT, ROOT
 
 MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
@@ -63,11 +63,11 @@ def test_presenter_sees_phone_votes_live_and_closing_stops_votes(meeting_server,
         phone_joins(browser, join_url, p)
         for p in ("Nurse", "Pharmacist", "Other healthcare professional")
     ]
-    status = presenter.get_by_role("heading", name=re.compile("responses?$"))
+    status = live_results(presenter).get_by_role("heading", name=re.compile("responses?$"))
     expect(status).to_contain_text("0 responses")
     vote(phones[0], MODULE.poll.options[0].label)
     vote(phones[1], MODULE.poll.options[1].label)
-    expect(phones[1].get_by_text("Results so far (n = 2)")).to_be_visible()
+    expect(live_results(phones[1]).get_by_text("Results so far (n = 2)")).to_be_visible()
     voted = time.monotonic()
     expect(status).to_contain_text("2 responses", timeout=2000)
     assert time.monotonic() - voted < 2
@@ -81,7 +81,7 @@ def test_presenter_sees_phone_votes_live_and_closing_stops_votes(meeting_server,
         MODULE.poll.options[2].label, exact=True
     ).click()
     presenter.get_by_role("button", name="Close poll").click()
-    expect(status).to_contain_text("Closed")
+    expect(live_results(presenter).get_by_role("heading")).to_contain_text("Closed")
     vote_button = late.get_by_role("button", name="Vote")
     if vote_button.count():  # its page has not yet noticed the close: the vote is refused
         vote_button.click()

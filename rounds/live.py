@@ -1,0 +1,94 @@
+"""Live poll results pushed to every viewer without rerunning any Streamlit script.
+
+One `LiveFeed` per server process watches each poll that has viewers: it reads the current round
+and its tally once every `interval` seconds (one query per poll, however many viewers) and hands
+each viewer a new snapshot only when it changed. The `/_rounds/live/...` route streams the
+snapshots as server-sent events; the live-results component in the page draws them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from rounds.store.engine import utcnow
+from rounds.store.polls import current_round
+from rounds.store.votes import tally
+
+
+def snapshot(engine: Engine, poll_id: str) -> dict:
+    """Return the poll's current round, its state (timer applied) and its counts."""
+    info = current_round(engine, poll_id)
+    now = utcnow()
+    counts = tally(engine, poll_id, info.round)
+    return {
+        "round": info.round,
+        "state": info.effective_state(now).value,
+        "closes_in": info.seconds_left(now),
+        "counts": counts,
+        "total": sum(counts.values()),
+    }
+
+
+@dataclass
+class _Watch:
+    """One watched poll: the latest snapshot, a change signal and the number of viewers."""
+
+    latest: str = ""
+    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    viewers: int = 0
+    task: asyncio.Task | None = None
+
+
+class LiveFeed:
+    """Per-process watcher of polls, shared by every viewer of the same poll."""
+
+    def __init__(self, engine_factory, interval: float = 0.5) -> None:
+        self._engine_factory = engine_factory
+        self.interval = interval
+        self._watches: dict[str, _Watch] = {}
+
+    async def _watch(self, poll_id: str, watch: _Watch) -> None:
+        engine = self._engine_factory()
+        while watch.viewers > 0:
+            try:
+                data = await asyncio.to_thread(snapshot, engine, poll_id)
+                text = json.dumps(data, sort_keys=True)
+            except Exception:  # the database is away: keep the last snapshot, try again
+                text = watch.latest
+            if text != watch.latest:
+                async with watch.changed:
+                    watch.latest = text
+                    watch.changed.notify_all()
+            await asyncio.sleep(self.interval)
+        if self._watches.get(poll_id) is watch:
+            del self._watches[poll_id]
+
+    async def subscribe(self, poll_id: str, heartbeat: float = 15.0) -> AsyncIterator[str]:
+        """Yield the poll's snapshot now and after every change (an empty string as heartbeat)."""
+        watch = self._watches.get(poll_id)
+        if watch is None or watch.task is None or watch.task.done():
+            watch = self._watches[poll_id] = _Watch()
+        watch.viewers += 1
+        if watch.task is None:
+            watch.task = asyncio.create_task(self._watch(poll_id, watch))
+        sent = ""
+        try:
+            while True:
+                async with watch.changed:
+                    if watch.latest == sent:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(watch.changed.wait(), heartbeat)
+                current = watch.latest
+                if current and current != sent:
+                    sent = current
+                    yield current
+                else:
+                    yield ""  # nothing new: a heartbeat keeps proxies from closing the stream
+        finally:
+            watch.viewers -= 1

@@ -1,0 +1,67 @@
+"""The live-results component: a chart and sentence kept current by server-sent events.
+
+Viewers cost no script reruns: the browser follows `/_rounds/live/<module>/<poll>` (one shared
+database read per poll per process, see `rounds.live`) and only asks the page to rerun when the
+poll itself opens, closes or starts a new round.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit.components.v1 as components
+
+from rounds import charts
+from rounds.content.schema import Module
+from rounds.lifecycle import RoundInfo
+from rounds.routes import live_path
+from rounds.store.engine import utcnow
+from rounds.tallies import describe
+
+_component = components.declare_component(
+    "live_results", path=str(Path(__file__).with_name("live_results"))
+)
+
+
+def live_results(
+    module: Module,
+    info: RoundInfo,
+    state: str,
+    results: pd.DataFrame,
+    *,
+    key: str,
+    large: bool = False,
+    show_text: bool = True,
+    hidden: bool = False,
+    hide_chart: bool = False,
+    status_labels: dict[str, str] | None = None,
+    show_count: bool = True,
+    heading: str = "Results so far",
+) -> str | None:
+    """Draw the live chart; return "round:state" when the poll changed since this run."""
+    figure = charts.poll_bar(results, large=large)
+    return _component(
+        stream=live_path(module.slug, module.poll.key),
+        options=[{"key": o.key, "label": o.label} for o in module.poll.options],
+        figure=figure.to_json(),
+        drawn=f"{info.round}:{state}",
+        large=large,
+        show_text=show_text,
+        small_note=not large,
+        heading=heading,
+        hidden=hidden,
+        hidden_text="Results appear here once you have voted.",
+        hide_chart=hide_chart,
+        status_labels=status_labels,
+        show_count=show_count,
+        initial={
+            "round": info.round,
+            "state": state,
+            "closes_in": info.seconds_left(utcnow()),
+            "total": int(results["count"].sum()),
+        },
+        text=describe(results),
+        key=key,
+        default=None,
+    )

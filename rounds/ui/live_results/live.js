@@ -1,0 +1,99 @@
+// Live poll results: draws the figure Python prepared, then follows the server-sent events of
+// /_rounds/live/<poll> and redraws only the numbers. Talks to Streamlit through the component
+// messages (componentReady, setFrameHeight, setComponentValue) so no build step is needed.
+(function () {
+  "use strict";
+  var args = null, source = null, figure = null, shown = null, live = null;
+
+  function send(type, extra) {
+    var message = Object.assign({ isStreamlitMessage: true, type: type }, extra || {});
+    window.parent.postMessage(message, "*");
+  }
+  function fitHeight() { send("streamlit:setFrameHeight", { height: document.body.scrollHeight + 8 }); }
+
+  function showLocked() {
+    // Results are not for this viewer yet: say so, and keep following the poll's state.
+    document.getElementById("heading").textContent = args.hidden_text;
+    document.getElementById("note").hidden = true;
+    document.getElementById("chart").hidden = true;
+    document.getElementById("text").textContent = "";
+    fitHeight();
+  }
+
+  function headingText(data) {
+    if (!args.status_labels) { return (args.heading || "Results so far") + " (n = " + data.total + ")"; }
+    var text = args.status_labels[data.state] || data.state;
+    if (data.closes_in !== null && data.closes_in !== undefined) { text += " · closes in " + data.closes_in + " s"; }
+    if (args.show_count) { text += " · " + data.total + (data.total === 1 ? " response" : " responses"); }
+    return text;
+  }
+
+  function paint(data, text) {
+    document.getElementById("heading").textContent = headingText(data);
+    document.getElementById("note").hidden = !(args.small_note && data.total < 10);
+    var chart = document.getElementById("chart");
+    chart.hidden = !!args.hide_chart;
+    document.getElementById("text").textContent = args.show_text && !args.hide_chart ? text : "";
+    if (!args.hide_chart) {
+      window.Plotly.react("chart", figure.data, figure.layout,
+        { displayModeBar: false, staticPlot: true, responsive: true });
+      chart.setAttribute("aria-label", text);
+    }
+    fitHeight();
+  }
+
+  function describe(total, rows) {
+    if (!total) { return "No votes yet."; }
+    return total + (total === 1 ? " vote. " : " votes. ") +
+      rows.map(function (r) { return r.label + ": " + r.percent + "% (" + r.count + ")"; }).join("; ") + ".";
+  }
+
+  function draw(data) {
+    if (args.hidden) { return; }
+    var rows = args.options.map(function (o) {
+      var count = data.counts[o.key] || 0;
+      var percent = data.total ? Math.round(1000 * count / data.total) / 10 : 0;
+      return { label: o.label, count: count, percent: percent };
+    });
+    var bars = figure.data[0];
+    bars.x = rows.map(function (r) { return r.percent; });
+    bars.text = rows.map(function (r) { return Math.round(r.percent) + "% (" + r.count + ")"; });
+    paint(data, describe(data.total, rows));
+  }
+
+  function report(data) {
+    // Tell the page when the poll itself changed (opened, closed, new round): it then reruns.
+    var key = data.round + ":" + data.state;
+    if (shown !== null && key !== shown) { send("streamlit:setComponentValue", { value: key, dataType: "json" }); }
+    shown = key;
+  }
+
+  function connect() {
+    if (source) { source.close(); }
+    source = new EventSource(args.stream);
+    source.onmessage = function (event) {
+      document.getElementById("offline").hidden = true;
+      live = JSON.parse(event.data);
+      draw(live);
+      report(live);
+    };
+    source.onerror = function () { document.getElementById("offline").hidden = false; fitHeight(); };
+  }
+
+  window.addEventListener("message", function (event) {
+    if (event.data.type !== "streamlit:render") { return; }
+    var fresh = event.data.args;
+    var changed = !args || fresh.stream !== args.stream;
+    args = fresh;
+    document.body.classList.toggle("large", !!args.large);
+    figure = JSON.parse(args.figure);
+    shown = args.drawn;
+    // Streamlit sends this message again on every resize: the stream's numbers, when newer
+    // than the page's, must win over the arguments drawn at the page's last run.
+    var fresher = live && live.round === args.initial.round && live.total >= args.initial.total;
+    if (args.hidden) { showLocked(); } else if (fresher) { draw(live); } else { paint(args.initial, args.text); }
+    if (changed) { connect(); }
+  });
+  window.addEventListener("resize", fitHeight);
+  send("streamlit:componentReady", { apiVersion: 1 });
+})();

@@ -1,0 +1,53 @@
+"""The live feed: one shared read per poll, a new snapshot to every viewer only on change."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from rounds.live import LiveFeed, snapshot
+from rounds.store.participants import new_participant_id, record_attestation
+from rounds.store.votes import record_vote
+
+POLL = "m/poll"
+
+
+def vote(engine, option: str) -> None:
+    pid = new_participant_id()
+    record_attestation(engine, pid, "v1", "nurse", None)
+    record_vote(engine, POLL, pid, option)
+
+
+def test_snapshot_reads_round_state_and_counts(engine):
+    vote(engine, "a")
+    vote(engine, "b")
+    assert snapshot(engine, POLL) == {
+        "round": 1,
+        "state": "open",
+        "closes_in": None,
+        "counts": {"a": 1, "b": 1},
+        "total": 2,
+    }
+
+
+def test_every_viewer_gets_each_change_once_from_one_shared_watcher(engine):
+    reads = []
+
+    def counting_engine():
+        reads.append(1)
+        return engine
+
+    async def scenario() -> list[list[dict]]:
+        feed = LiveFeed(counting_engine, interval=0.05)
+        streams = [feed.subscribe(POLL, heartbeat=5) for _ in range(3)]
+        first = [json.loads(await anext(s)) for s in streams]
+        await asyncio.to_thread(vote, engine, "a")
+        second = [json.loads(await anext(s)) for s in streams]
+        for stream in streams:
+            await stream.aclose()
+        return [first, second]
+
+    first, second = asyncio.run(scenario())
+    assert [s["total"] for s in first] == [0, 0, 0]
+    assert [s["counts"] for s in second] == [{"a": 1}] * 3
+    assert len(reads) == 1  # one watcher (one engine) served all three viewers
