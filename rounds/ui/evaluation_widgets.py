@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from rounds import charts
@@ -62,6 +63,15 @@ def draw_form(module: Module) -> bool:
     return bool(stored)
 
 
+def describe_summary(summary: pd.DataFrame) -> str:
+    """Say the evaluation chart's numbers in sentences (its text equivalent for screen readers)."""
+    sentences = []
+    for row in summary.to_dict("records"):
+        levels = ", ".join(f"{label} {row[f'pct_{value}']:g}%" for value, label in SCALE.items())
+        sentences.append(f"{row['statement'].rstrip('.')} (n = {row['n']}): {levels}.")
+    return " ".join(sentences)
+
+
 def draw_results(module: Module) -> None:
     """Draw all participants' answers: a diverging bar chart and the same numbers as a table."""
     summary = summarise(
@@ -73,6 +83,7 @@ def draw_results(module: Module) -> None:
         width="stretch",
         config={"displayModeBar": False},
         theme=None,
+        alt=describe_summary(summary),
     )
     table = summary[["statement", "n", "pct_agree", "skipped"]].rename(
         columns={
