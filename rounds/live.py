@@ -40,7 +40,7 @@ class _Watch:
     """One watched poll: the latest snapshot, a change signal and the number of viewers."""
 
     latest: str = ""
-    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
     viewers: int = 0
     task: asyncio.Task | None = None
 
@@ -62,9 +62,10 @@ class LiveFeed:
             except Exception:  # the database is away: keep the last snapshot, try again
                 text = watch.latest
             if text != watch.latest:
-                async with watch.changed:
-                    watch.latest = text
-                    watch.changed.notify_all()
+                # Wake everyone waiting on the old event; later waiters get a fresh one.
+                previous, watch.changed = watch.changed, asyncio.Event()
+                watch.latest = text
+                previous.set()
             await asyncio.sleep(self.interval)
         if self._watches.get(poll_id) is watch:
             del self._watches[poll_id]
@@ -80,10 +81,9 @@ class LiveFeed:
         sent = ""
         try:
             while True:
-                async with watch.changed:
-                    if watch.latest == sent:
-                        with contextlib.suppress(TimeoutError):
-                            await asyncio.wait_for(watch.changed.wait(), heartbeat)
+                if watch.latest == sent:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(watch.changed.wait(), heartbeat)
                 current = watch.latest
                 if current and current != sent:
                     sent = current
