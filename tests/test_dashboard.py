@@ -366,7 +366,8 @@ def test_each_view_runs_a_fixed_number_of_queries(engine, cohort, view):
     statements: list[str] = []
 
     def listener(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
+        if statement.lstrip().upper().startswith("SELECT"):  # not PostgreSQL's SET LOCAL
+            statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", listener)
     try:

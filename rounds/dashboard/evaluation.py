@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from rounds.content.schema import Module
-from rounds.dashboard.filters import EVERYTHING, Filters, counted, within
+from rounds.dashboard.filters import EVERYTHING, Filters, counted, reading, within
 from rounds.evaluation import summarise
 from rounds.store.tables import evaluation_answers
 
@@ -30,7 +30,7 @@ def evaluation_summary(
         )
         .group_by(evaluation_answers.c.statement_key, evaluation_answers.c.value)
     )
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         counts = [(key, value, int(n)) for key, value, n in conn.execute(query)]
     return summarise(statements, counts)
 

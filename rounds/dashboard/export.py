@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, select, union
+from sqlalchemy import Engine, select
 
 from rounds.content.schema import Module
 from rounds.dashboard.filters import (
     EVERYTHING,
     Filters,
+    as_text,
     counted,
     counted_votes,
     read_frame,
+    reading,
     utc_series,
     within,
 )
@@ -19,11 +21,10 @@ from rounds.dashboard.poll import latest_attestations
 from rounds.store.tables import (
     attestations,
     evaluation_answers,
-    events,
     quiz_answers,
     quiz_attempts,
+    votes,
 )
-from rounds.store.tables import votes as votes_table
 
 EXPORT_COLUMNS = {
     "participants": ["participant_id", "profession", "country", "attested_at"],
@@ -43,42 +44,17 @@ TIME_COLUMNS = {"attested_at", "answered_at", "created_at", "updated_at"}
 
 
 def _queries(module: Module, filters: Filters) -> dict:
-    attempt_in_range = [
-        quiz_attempts.c.module == module.slug,
-        quiz_attempts.c.finished_at.is_not(None),
-        within(quiz_attempts.c.finished_at, filters),
-        counted(quiz_attempts.c.participant_id, filters),
-    ]
-    evaluation_in_range = [
-        evaluation_answers.c.module == module.slug,
-        within(evaluation_answers.c.answered_at, filters),
-        counted(evaluation_answers.c.participant_id, filters),
-    ]
-    vote_in_range = counted_votes(module, filters)  # a module without a poll matches none
-    everyone = union(
-        select(events.c.participant_id).where(
-            events.c.module == module.slug,
-            within(events.c.at, filters),
-            counted(events.c.participant_id, filters),
-        ),
-        select(quiz_attempts.c.participant_id).where(*attempt_in_range),
-        select(evaluation_answers.c.participant_id).where(*evaluation_in_range),
-        select(votes_table.c.participant_id).where(*vote_in_range),
-    ).subquery()
+    """Return the SELECT behind each frame, and the latest attestation of everyone counted."""
     latest = latest_attestations()
     return {
         "participants": select(
-            everyone.c.participant_id,
+            attestations.c.participant_id,
             attestations.c.profession,
             attestations.c.country,
-            attestations.c.attested_at,
+            as_text(attestations.c.attested_at),
         )
-        .select_from(
-            everyone.outerjoin(
-                latest, latest.c.participant_id == everyone.c.participant_id
-            ).outerjoin(attestations, attestations.c.id == latest.c.id)
-        )
-        .order_by(everyone.c.participant_id),
+        .select_from(attestations.join(latest, latest.c.id == attestations.c.id))
+        .where(counted(attestations.c.participant_id, filters)),
         "quiz_answers": select(
             quiz_attempts.c.participant_id,
             quiz_attempts.c.phase,
@@ -86,30 +62,39 @@ def _queries(module: Module, filters: Filters) -> dict:
             quiz_answers.c.question_key,
             quiz_answers.c.option_key,
             quiz_answers.c.is_correct,
-            quiz_answers.c.answered_at,
+            as_text(quiz_answers.c.answered_at),
         )
         .select_from(
             quiz_answers.join(quiz_attempts, quiz_attempts.c.id == quiz_answers.c.attempt_id)
         )
-        .where(*attempt_in_range)
+        .where(
+            quiz_attempts.c.module == module.slug,
+            quiz_attempts.c.finished_at.is_not(None),
+            within(quiz_attempts.c.finished_at, filters),
+            counted(quiz_attempts.c.participant_id, filters),
+        )
         .order_by(quiz_answers.c.attempt_id, quiz_answers.c.question_key),
         "evaluation": select(
             evaluation_answers.c.participant_id,
             evaluation_answers.c.statement_key,
             evaluation_answers.c.value,
-            evaluation_answers.c.answered_at,
+            as_text(evaluation_answers.c.answered_at),
         )
-        .where(*evaluation_in_range)
+        .where(
+            evaluation_answers.c.module == module.slug,
+            within(evaluation_answers.c.answered_at, filters),
+            counted(evaluation_answers.c.participant_id, filters),
+        )
         .order_by(evaluation_answers.c.participant_id, evaluation_answers.c.statement_key),
         "votes": select(
-            votes_table.c.participant_id,
-            votes_table.c.round,
-            votes_table.c.option_key,
-            votes_table.c.created_at,
-            votes_table.c.updated_at,
+            votes.c.participant_id,
+            votes.c.round,
+            votes.c.option_key,
+            as_text(votes.c.created_at),
+            as_text(votes.c.updated_at),
         )
-        .where(*vote_in_range)
-        .order_by(votes_table.c.round, votes_table.c.participant_id),
+        .where(*counted_votes(module, filters))  # a module without a poll matches none
+        .order_by(votes.c.round, votes.c.participant_id),
     }
 
 
@@ -120,19 +105,22 @@ def deidentified_rows(
 
     The database holds no names; on top of that, the stored participant ids (which a learner's
     cookie carries) are replaced by pseudonyms valid within this export only ("P0001", ...),
-    consistent across the four frames. "participants" lists everyone with a row of this module
-    in range (an event, a finished attempt, an evaluation answer or a counted vote) with their
-    latest attestation. Quiz answers are those of attempts finished in range (unfinished
-    attempts are left out). Times are UTC.
+    numbered in the order of the stored ids and consistent across the four frames.
+    "participants" lists everyone with a row in the other three frames, with their latest
+    attestation. Quiz answers are those of attempts finished in range (unfinished attempts are
+    left out); evaluation answers and votes follow `Filters`. Times are UTC.
     """
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         frames = {
             name: read_frame(conn, query, EXPORT_COLUMNS[name])
             for name, query in _queries(module, filters).items()
         }
-    people = frames["participants"]["participant_id"]
+    attested = frames.pop("participants")
+    seen = pd.concat([frame["participant_id"] for frame in frames.values()]).unique()
+    people = pd.DataFrame({"participant_id": sorted(seen)}, columns=["participant_id"])
+    frames = {"participants": people.merge(attested, on="participant_id", how="left"), **frames}
     width = max(4, len(str(len(people))))
-    pseudonyms = {pid: f"P{i:0{width}d}" for i, pid in enumerate(people, start=1)}
+    pseudonyms = {pid: f"P{i:0{width}d}" for i, pid in enumerate(people["participant_id"], 1)}
     for frame in frames.values():
         frame["participant_id"] = frame["participant_id"].map(pseudonyms)
         for column in TIME_COLUMNS.intersection(frame.columns):

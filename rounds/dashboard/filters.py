@@ -1,4 +1,4 @@
-"""What a dashboard view counts, and the SQL conditions that says.
+"""What a dashboard view counts, the SQL conditions that says, and how the views read.
 
 Every view takes the same `Filters`. The time range applies to the moment each kind of row
 records: an attestation's `attested_at`, an event's `at`, a quiz attempt's `finished_at`, an
@@ -9,10 +9,12 @@ first cast; a changed vote keeps that moment and counts with its current option)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, and_, select, true
+from sqlalchemy import ColumnElement, Connection, Engine, String, and_, cast, select, true
 
 from rounds.content.schema import Module
 from rounds.progress import poll_id
@@ -99,17 +101,46 @@ def counted_votes(module: Module, filters: Filters) -> list[ColumnElement[bool]]
     return conditions
 
 
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """Open a connection for the views' read-only aggregate queries.
+
+    On PostgreSQL the transaction turns JIT compilation off (it spent up to 2 s compiling
+    queries that run in a fraction of that), lets sorts and hashes use 32 MB instead of
+    spilling to disk, and fixes the text form of timestamps; all end with the transaction.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(
+                "SET LOCAL jit = off; SET LOCAL work_mem = '32MB'; SET LOCAL DateStyle = 'ISO'"
+            )
+        yield conn
+
+
 def read_frame(conn: Connection, query, columns: list[str]) -> pd.DataFrame:
-    """Run `query` and return its rows as a frame with these column names, built by column."""
-    rows = conn.execute(query).all()
-    data = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    return pd.DataFrame({name: list(values) for name, values in zip(columns, data, strict=True)})
+    """Run `query` and return its rows as a frame with these column names.
+
+    Large exports are read straight from the driver's tuples (about twice as fast as building
+    a row object per row), so the query does its own conversions: it selects timestamps as
+    text (`as_text`) and `utc_series` parses them in bulk.
+    """
+    result = conn.execute(query)
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=False)
+
+
+def as_text(column):
+    """Select a timestamp as ISO text (parsed in bulk by `utc_series`, far faster)."""
+    return cast(column, String).label(column.name)
 
 
 def utc_series(values: pd.Series) -> pd.Series:
-    """Return timestamps as UTC-aware pandas values (SQLite hands back naive UTC)."""
+    """Return timestamps (or their ISO text) as UTC-aware pandas values; naive means UTC."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         return values.dt.tz_convert(dt.UTC)
     if pd.api.types.is_datetime64_dtype(values.dtype):
         return values.dt.tz_localize(dt.UTC)
-    return pd.to_datetime(values, utc=True)
+    return pd.to_datetime(values, utc=True, format="ISO8601")

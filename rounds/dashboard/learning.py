@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, distinct, func, select
+from sqlalchemy import ColumnElement, Engine, and_, case, func, select
 
 from rounds.content.schema import Module
 from rounds.dashboard.filters import (
@@ -12,6 +12,7 @@ from rounds.dashboard.filters import (
     counted,
     counted_votes,
     finished_attempts,
+    reading,
     within,
 )
 from rounds.progress import ARTICLE_OPENED, COMPLETED
@@ -25,6 +26,16 @@ from rounds.store.tables import (
 )
 from rounds.store.tables import votes as votes_table
 
+FUNNEL_STEPS = [
+    "attested",
+    "opened article",
+    "pre-test",
+    "post-test",
+    "passed",
+    "evaluated",
+    "voted",
+    "certificate",
+]
 FUNNEL_COLUMNS = ["step", "participants", "conversion_pct"]
 SCORE_COLUMNS = ["phase", "score_pct", "participants"]
 GAIN_COLUMNS = [
@@ -45,26 +56,36 @@ def with_none(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
-def attempt_scores(module: Module, phase: str, filters: Filters):
+def attempt_scores(module: Module, phase: str, filters: Filters, *extra: ColumnElement[bool]):
     """Select (participant_id, attempt_id, correct) for each counted, finished attempt.
 
     Only answers to questions still in the module's quiz count towards `correct`.
     """
     keys = [q.key for q in module.quiz.questions]
-    right = and_(
-        quiz_answers.c.attempt_id == quiz_attempts.c.id,
-        quiz_answers.c.is_correct,
-        quiz_answers.c.question_key.in_(keys),
+    right = case(
+        (and_(quiz_answers.c.is_correct, quiz_answers.c.question_key.in_(keys)), 1), else_=0
     )
     return (
         select(
             quiz_attempts.c.participant_id,
             quiz_attempts.c.id.label("attempt_id"),
-            func.count(quiz_answers.c.attempt_id).label("correct"),
+            func.sum(right).label("correct"),
         )
-        .select_from(quiz_attempts.outerjoin(quiz_answers, right))
-        .where(*finished_attempts(module, phase, filters))
-        .group_by(quiz_attempts.c.participant_id, quiz_attempts.c.id)
+        .select_from(
+            quiz_attempts.outerjoin(quiz_answers, quiz_answers.c.attempt_id == quiz_attempts.c.id)
+        )
+        .where(*finished_attempts(module, phase, filters), *extra)
+        .group_by(quiz_attempts.c.id)  # the participant follows from the attempt's primary key
+    )
+
+
+def best_scores(module: Module, phase: str, filters: Filters):
+    """Select (participant_id, best) over each participant's counted, finished attempts."""
+    scores = attempt_scores(module, phase, filters).subquery()
+    return (
+        select(scores.c.participant_id, func.max(scores.c.correct).label("best"))
+        .group_by(scores.c.participant_id)
+        .subquery()
     )
 
 
@@ -74,67 +95,46 @@ def correct_needed(module: Module) -> int:
     return next(c for c in range(total + 1) if is_passing(Score(c, total), module.quiz.pass_mark))
 
 
-def _event_count(module: Module, kind: str, filters: Filters):
-    return select(func.count(distinct(events.c.participant_id))).where(
-        events.c.module == module.slug,
-        events.c.kind == kind,
-        within(events.c.at, filters),
-        counted(events.c.participant_id, filters),
-    )
+def _how_many(participant_id, *conditions: ColumnElement[bool]):
+    """Return a scalar subquery counting the distinct participants of the matching rows."""
+    ids = select(participant_id).where(*conditions).group_by(participant_id).subquery()
+    return select(func.count()).select_from(ids).scalar_subquery()
 
 
-def _step_counts(module: Module, filters: Filters) -> list[tuple[str, object]]:
-    """Return (step, a SELECT of its participant count) for the steps this module has."""
-    steps = [
-        (
-            "attested",
-            select(func.count(distinct(attestations.c.participant_id))).where(
-                within(attestations.c.attested_at, filters),
-                counted(attestations.c.participant_id, filters),
-            ),
+def _counted_steps(module: Module, filters: Filters) -> dict[str, object]:
+    """Return {step: scalar count} for the steps that need no quiz score, in funnel order."""
+
+    def event(kind: str):
+        return _how_many(
+            events.c.participant_id,
+            events.c.module == module.slug,
+            events.c.kind == kind,
+            within(events.c.at, filters),
+            counted(events.c.participant_id, filters),
+        )
+
+    steps = {
+        "attested": _how_many(
+            attestations.c.participant_id,
+            within(attestations.c.attested_at, filters),
+            counted(attestations.c.participant_id, filters),
         ),
-        ("opened article", _event_count(module, ARTICLE_OPENED, filters)),
-    ]
+        "opened article": event(ARTICLE_OPENED),
+    }
     if module.quiz:
-        for step, phase in (("pre-test", "pre"), ("post-test", "post")):
-            steps.append(
-                (
-                    step,
-                    select(func.count(distinct(quiz_attempts.c.participant_id))).where(
-                        *finished_attempts(module, phase, filters)
-                    ),
-                )
-            )
-        scores = attempt_scores(module, "post", filters).subquery()
-        steps.append(
-            (
-                "passed",
-                select(func.count(distinct(scores.c.participant_id))).where(
-                    scores.c.correct >= correct_needed(module)
-                ),
-            )
+        steps["pre-test"] = _how_many(
+            quiz_attempts.c.participant_id, *finished_attempts(module, "pre", filters)
         )
     if module.evaluation:
-        steps.append(
-            (
-                "evaluated",
-                select(func.count(distinct(evaluation_answers.c.participant_id))).where(
-                    evaluation_answers.c.module == module.slug,
-                    within(evaluation_answers.c.answered_at, filters),
-                    counted(evaluation_answers.c.participant_id, filters),
-                ),
-            )
+        steps["evaluated"] = _how_many(
+            evaluation_answers.c.participant_id,
+            evaluation_answers.c.module == module.slug,
+            within(evaluation_answers.c.answered_at, filters),
+            counted(evaluation_answers.c.participant_id, filters),
         )
     if module.poll:
-        steps.append(
-            (
-                "voted",
-                select(func.count(distinct(votes_table.c.participant_id))).where(
-                    *counted_votes(module, filters)
-                ),
-            )
-        )
-    steps.append(("certificate", _event_count(module, COMPLETED, filters)))
+        steps["voted"] = _how_many(votes_table.c.participant_id, *counted_votes(module, filters))
+    steps["certificate"] = event(COMPLETED)
     return steps
 
 
@@ -144,16 +144,25 @@ def funnel(engine: Engine, module: Module, filters: Filters = EVERYTHING) -> pd.
     Each step is counted on its own, not only among those who reached the previous one (the
     pre-test is optional, and the evaluation and the poll may be done before the post-test),
     so a conversion can exceed 100 %. "attested" counts everyone who attested in the range,
-    whatever the module: attestations are site-wide. Steps the module lacks (no quiz, no
-    evaluation, no poll) are left out. `conversion_pct` is None for the first step and after
-    a step nobody reached.
+    whatever the module: attestations are site-wide. "passed" counts those whose best post-test
+    in the range reaches the pass mark. Steps the module lacks (no quiz, no evaluation, no
+    poll) are left out. `conversion_pct` is None for the first step and after a step nobody
+    reached.
     """
-    steps = _step_counts(module, filters)
-    query = select(*(count.scalar_subquery().label(f"s{i}") for i, (_, count) in enumerate(steps)))
-    with engine.connect() as conn:
-        counts = [int(n or 0) for n in conn.execute(query).one()]
+    counts = _counted_steps(module, filters)
+    with reading(engine) as conn:
+        found = dict(zip(counts, conn.execute(select(*counts.values())).one(), strict=True))
+        if module.quiz:
+            best = best_scores(module, "post", filters)
+            passed = func.sum(case((best.c.best >= correct_needed(module), 1), else_=0))
+            found["post-test"], found["passed"] = conn.execute(
+                select(func.count(), passed).select_from(best)
+            ).one()
     rows, previous = [], None
-    for (step, _), n in zip(steps, counts, strict=True):
+    for step in FUNNEL_STEPS:
+        if step not in found:
+            continue
+        n = int(found[step] or 0)
         conversion = round(100 * n / previous, 1) if previous else None
         rows.append({"step": step, "participants": n, "conversion_pct": conversion})
         previous = n
@@ -165,23 +174,22 @@ def score_distribution(
 ) -> pd.DataFrame:
     """Count participants per score: their first finished pre-test and best finished post-test.
 
-    Every possible score appears, with 0 where nobody had it; pre rows come before post rows.
+    Only attempts finished in the range count (so "first" and "best" are within it). Every
+    possible score appears, with 0 where nobody had it; pre rows come before post rows.
     """
     if module.quiz is None:
         return pd.DataFrame(columns=SCORE_COLUMNS)
     total = len(module.quiz.questions)
-    pre = attempt_scores(module, "pre", filters).subquery()
-    first = select(func.min(pre.c.attempt_id)).group_by(pre.c.participant_id).scalar_subquery()
-    first_pre = (
-        select(pre.c.correct, func.count())
-        .where(pre.c.attempt_id.in_(first))
-        .group_by(pre.c.correct)
+    first_ids = (
+        select(func.min(quiz_attempts.c.id))
+        .where(*finished_attempts(module, "pre", filters))
+        .group_by(quiz_attempts.c.participant_id)
     )
-    post = attempt_scores(module, "post", filters).subquery()
-    best = select(func.max(post.c.correct).label("best")).group_by(post.c.participant_id)
-    best = best.subquery()
+    first = attempt_scores(module, "pre", filters, quiz_attempts.c.id.in_(first_ids)).subquery()
+    first_pre = select(first.c.correct, func.count()).group_by(first.c.correct)
+    best = best_scores(module, "post", filters)
     best_post = select(best.c.best, func.count()).group_by(best.c.best)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         found = {
             "pre": dict(conn.execute(first_pre).all()),
             "post": dict(conn.execute(best_post).all()),
@@ -204,10 +212,20 @@ def question_gain(engine: Engine, module: Module, filters: Filters = EVERYTHING)
     """
     if module.quiz is None:
         return pd.DataFrame(columns=GAIN_COLUMNS)
-    keys = [q.key for q in module.quiz.questions]
-    right = func.sum(case((quiz_answers.c.is_correct, 1), else_=0))
-    query = (
-        select(quiz_attempts.c.phase, quiz_answers.c.question_key, func.count(), right)
+
+    def tally(*conditions: ColumnElement[bool]):
+        return func.sum(case((and_(*conditions), 1), else_=0))
+
+    in_pre, in_post = quiz_attempts.c.phase == "pre", quiz_attempts.c.phase == "post"
+    right = quiz_answers.c.is_correct
+    query = (  # one group per question, phases side by side: no sort on the phase
+        select(
+            quiz_answers.c.question_key,
+            tally(in_pre),
+            tally(in_pre, right),
+            tally(in_post),
+            tally(in_post, right),
+        )
         .select_from(
             quiz_answers.join(quiz_attempts, quiz_answers.c.attempt_id == quiz_attempts.c.id)
         )
@@ -217,16 +235,14 @@ def question_gain(engine: Engine, module: Module, filters: Filters = EVERYTHING)
             quiz_attempts.c.finished_at.is_not(None),
             within(quiz_attempts.c.finished_at, filters),
             counted(quiz_attempts.c.participant_id, filters),
-            quiz_answers.c.question_key.in_(keys),
-        )
-        .group_by(quiz_attempts.c.phase, quiz_answers.c.question_key)
+        )  # answers to questions no longer in the quiz are dropped below (faster than in SQL)
+        .group_by(quiz_answers.c.question_key)
     )
-    with engine.connect() as conn:
-        found = {(phase, key): (int(n), int(r)) for phase, key, n, r in conn.execute(query)}
+    with reading(engine) as conn:
+        found = {key: [int(n or 0) for n in counts] for key, *counts in conn.execute(query)}
     rows = []
     for question in module.quiz.questions:
-        pre_n, pre_right = found.get(("pre", question.key), (0, 0))
-        post_n, post_right = found.get(("post", question.key), (0, 0))
+        pre_n, pre_right, post_n, post_right = found.get(question.key, (0, 0, 0, 0))
         pre = 100 * pre_right / pre_n if pre_n else None
         post = 100 * post_right / post_n if post_n else None
         rows.append(

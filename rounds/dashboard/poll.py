@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 import pandas as pd
-from sqlalchemy import BigInteger, Engine, and_, cast, extract, func, literal_column, select
+from sqlalchemy import BigInteger, Engine, cast, extract, func, literal_column, select
 
 from rounds.content.schema import Gate, Module
-from rounds.dashboard.filters import EVERYTHING, Filters, counted_votes
+from rounds.dashboard.filters import EVERYTHING, Filters, counted_votes, reading
 from rounds.progress import poll_id
 from rounds.store.tables import attestations, poll_rounds, votes
 from rounds.tallies import poll_results
@@ -51,7 +51,7 @@ def poll_by_round(engine: Engine, module: Module, filters: Filters = EVERYTHING)
     rounds = select(poll_rounds.c.round, poll_rounds.c.simulated, poll_rounds.c.archived_at).where(
         poll_rounds.c.poll_id == poll
     )
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         per_round: dict[int, dict[str, int]] = defaultdict(dict)
         for number, option_key, n in conn.execute(counts):
             per_round[number][option_key] = n
@@ -92,37 +92,33 @@ def poll_by_profession(
     Each voter counts once, with their vote in the latest round they voted in (within the
     filters), under the profession of their latest attestation. Professions with fewer than
     `min_group` voters are merged into one "Other (groups under N merged)" group, shown last;
-    if that group too has fewer than `min_group` voters it is left out. `labels` maps
+    if that group too has fewer than `min_group` voters it is left out, so no shown group
+    has fewer than `min_group` people. A vote without any attestation (which the gate
+    prevents) is not counted here. `labels` maps
     profession keys to the names shown (see `profession_labels`); groups follow its order.
     """
     if module.poll is None:
         return pd.DataFrame(columns=PROFESSION_COLUMNS)
     labels = dict(labels or {})
-    chosen = select(votes.c.participant_id, votes.c.round, votes.c.option_key)
-    chosen = chosen.where(*counted_votes(module, filters)).subquery()
-    last = (
-        select(chosen.c.participant_id, func.max(chosen.c.round).label("round"))
-        .group_by(chosen.c.participant_id)
-        .subquery()
+    newest_first = func.row_number().over(
+        partition_by=votes.c.participant_id,
+        order_by=(votes.c.round.desc(), attestations.c.id.desc()),
     )
-    latest = latest_attestations()
-    query = (
-        select(attestations.c.profession, chosen.c.option_key, func.count())
+    ranked = (
+        select(attestations.c.profession, votes.c.option_key, newest_first.label("rank"))
         .select_from(
-            chosen.join(
-                last,
-                and_(
-                    last.c.participant_id == chosen.c.participant_id,
-                    last.c.round == chosen.c.round,
-                ),
-            )
-            .join(latest, latest.c.participant_id == chosen.c.participant_id)
-            .join(attestations, attestations.c.id == latest.c.id)
+            votes.join(attestations, attestations.c.participant_id == votes.c.participant_id)
         )
-        .group_by(attestations.c.profession, chosen.c.option_key)
+        .where(*counted_votes(module, filters))
+        .subquery()
+    )  # rank 1: the participant's vote in their latest round, with their latest attestation
+    query = (
+        select(ranked.c.profession, ranked.c.option_key, func.count())
+        .where(ranked.c.rank == 1)
+        .group_by(ranked.c.profession, ranked.c.option_key)
     )
     per_group: dict[str, dict[str, int]] = defaultdict(dict)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         for profession, option_key, n in conn.execute(query):
             per_group[profession][option_key] = n
     order = [k for k in labels if k in per_group] + sorted(set(per_group) - set(labels))
@@ -177,7 +173,7 @@ def votes_over_time(
         .group_by(bucket)
         .order_by(bucket)
     )
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(query).all()
     return pd.DataFrame(
         {
