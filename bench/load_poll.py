@@ -1,0 +1,445 @@
+"""Load-test the live poll with N simulated browsers speaking Streamlit's websocket protocol.
+
+    .venv/bin/python bench/load_poll.py --participants 50 --stay 20 [--ramp 10]
+        [--think 1,3] [--timeout 60] [--max-connecting 64] [--profile FILE] [--write-docs]
+
+Starts a fresh server (`streamlit run server.py`, its own SQLite file; `--app-dir` runs another
+checkout, `--patches` applies what-if changes from bench/loadgen/variant.py), warms it with one
+participant, then starts N participants spread over `--ramp` seconds. Each opens
+`/poll?module=asparaginase-aya-all`, passes the HCP gate, picks an option, votes and stays
+`--stay` seconds on the live results, sending the fragment's auto-reruns as a browser does.
+Prints session start, gate, vote round trip, freshness (vote stored -> other participants'
+results counting it), fragment refreshes, server CPU and memory, and votes lost (acknowledged
+votes missing from the database). `--profile FILE` samples the server with py-spy (if
+installed) and prints where its GIL time went. `--write-docs` rewrites this N's section of
+docs/performance-load.md. The run ends by itself: every step has a timeout and the whole run a
+deadline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import random
+import re
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.loadgen import profile, server, stats  # noqa: E402
+from bench.loadgen.participant import Plan, Record, take_part  # noqa: E402
+
+DOCS = ROOT / "docs" / "performance-load.md"
+SECTION = "## Live poll, "
+POLL_ID = "asparaginase-aya-all/frontline_blinatumomab"
+TARGETS = {"vote_p95_s": 1.0, "fresh_p95_s": 3.0, "kb_per_session": 250}
+
+
+@dataclass
+class Outcome:
+    """Everything one load run measured."""
+
+    n: int
+    args: argparse.Namespace
+    records: list[Record]
+    warmup: Record
+    votes: list[stats.StoredVote]
+    fresh: stats.Freshness
+    use: stats.ServerUse
+    loadgen_cpu_s: float
+    wall_s: float
+    loadavg_before: float
+    other_cpu: float  # CPU used by other processes during the run, in cores
+    log_problems: list[str]
+
+
+def _machine_busy() -> float:
+    """Return the CPU seconds all processes on this machine have used (from /proc/stat)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    ticks = [int(x) for x in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_quiet(budget_s: float, threshold: float = 0.3) -> float:
+    """Wait (at most `budget_s`) until other processes use under `threshold` cores; the use."""
+    deadline = time.monotonic() + budget_s
+    while True:
+        before = _machine_busy()
+        time.sleep(3)
+        busy = (_machine_busy() - before) / 3
+        if busy < threshold or time.monotonic() >= deadline:
+            return busy
+        time.sleep(min(10.0, max(0.0, deadline - time.monotonic())))
+
+
+def _cpu_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def _sampler(watch: server.ProcWatch, interval: float, stop: asyncio.Event) -> None:
+    deadline = time.monotonic() + 24 * 3600
+    while not stop.is_set() and time.monotonic() < deadline:
+        if watch.take() is None:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)
+
+
+async def run_load(srv: server.Server, args: argparse.Namespace) -> Outcome:
+    """Warm the server, run N participants against it and collect the measurements."""
+    low, high = args.think
+    assets = not args.no_assets
+    plan = Plan(stay=args.stay, think=(low, high), timeout=args.timeout, assets=assets)
+    watch = server.ProcWatch(srv.proc.pid)
+
+    warmup = Record(-1)
+    warm_plan = Plan(stay=3, think=(0.2, 0.4), timeout=args.timeout, assets=assets)
+    await take_part(warmup, srv.host, srv.port, warm_plan, random.Random(0))
+    if warmup.error:
+        raise RuntimeError(f"warm-up participant failed: {warmup.error}")
+    await asyncio.sleep(2)
+    idle = watch.take()
+    if idle is None:
+        raise RuntimeError("the server process is gone")
+
+    recorder = profile.Recorder(srv.proc.pid, args.profile) if args.profile else None
+    stop = asyncio.Event()
+    sampler = asyncio.create_task(_sampler(watch, args.sample_every, stop))
+    connecting = asyncio.Semaphore(args.max_connecting)
+    records = [Record(i) for i in range(args.participants)]
+    rng = random.Random(args.seed)
+    seeds = [rng.random() for _ in records]
+
+    async def one(rec: Record) -> None:
+        await asyncio.sleep(rec.index * args.ramp / max(1, args.participants))
+        await take_part(rec, srv.host, srv.port, plan, random.Random(seeds[rec.index]), connecting)
+
+    loadavg_before = os.getloadavg()[0]
+    machine_before = _machine_busy()
+    cpu_before, started = _cpu_self(), time.time()
+    tasks = [asyncio.create_task(one(rec)) for rec in records]
+    deadline = args.ramp + args.stay + 2 * high + 4 * args.timeout + 30
+    _, pending = await asyncio.wait(tasks, timeout=deadline)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    for rec in records:
+        if rec.error is None and rec.closed_at is None:  # cancelled before it started
+            rec.error = f"{rec.step}: cut off by the run's deadline"
+    wall = time.time() - started
+    loadgen_cpu = _cpu_self() - cpu_before
+    machine_cpu = _machine_busy() - machine_before
+    if recorder is not None:
+        recorder.stop()
+    window = watch.between(idle.at, time.time())
+    stop.set()
+    await sampler
+    await asyncio.sleep(3)  # let the server drop the closed sessions
+    after = watch.take() or window[-1]
+
+    votes = stats.stored_votes(srv.database, POLL_ID)
+    problems = log_problems(srv.log.read_text(errors="replace").splitlines())
+    return Outcome(
+        n=args.participants,
+        args=args,
+        records=records,
+        warmup=warmup,
+        votes=votes,
+        fresh=stats.freshness([warmup, *records], votes),
+        use=stats.server_use(idle, window, after),
+        loadgen_cpu_s=loadgen_cpu,
+        wall_s=wall,
+        loadavg_before=loadavg_before,
+        other_cpu=max(0.0, (machine_cpu - loadgen_cpu - (window[-1].cpu_s - idle.cpu_s)) / wall)
+        if window
+        else 0.0,
+        log_problems=problems,
+    )
+
+
+def log_problems(lines: list[str]) -> list[str]:
+    """Summarise the server log: each traceback as its last frame and exception, and warnings."""
+    found = []
+    frame = ""
+    in_traceback = False
+    for line in lines:
+        if line.startswith("Traceback"):
+            in_traceback, frame = True, ""
+        elif in_traceback and line.lstrip().startswith("File "):
+            frame = line.strip()
+        elif in_traceback and line and not line.startswith(" "):
+            found.append(f"{line.strip()} (at {frame})")
+            in_traceback = False
+        elif not in_traceback and any(w in line for w in ("Error", "WARN", "Exception")):
+            found.append(line.strip())
+    return found
+
+
+# --- reporting --------------------------------------------------------------------------------
+
+
+def _s(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _p(values: list[float]) -> str:
+    return f"{_s(stats.percentile(values, 50))} / {_s(stats.percentile(values, 95))}"
+
+
+def lost_votes(out: Outcome) -> tuple[int, int, int]:
+    """Return (acknowledged, rows stored, acknowledged but not stored)."""
+    acked = [r for r in [out.warmup, *out.records] if r.acknowledged]
+    stored = {v.participant_id for v in out.votes}
+    missing = sum(1 for r in acked if r.participant_id not in stored)
+    return len(acked), len(out.votes), missing
+
+
+def rows(out: Outcome) -> list[tuple[str, str, str]]:
+    """Return the report as (measure, value, target) rows."""
+    recs = out.records
+    ok = [r for r in recs if r.error is None]
+    counters = [r.counters for r in recs if r.counters is not None]
+    lives = [r.live for r in recs if r.live is not None]
+    acked, stored, missing = lost_votes(out)
+    use = out.use
+    per_session = (use.rss_peak_kb - use.rss_idle_kb) / max(1, out.n)
+    fresh = out.fresh
+    errors: dict[str, int] = {}
+    for r in recs:
+        if r.error:
+            key = re.sub(r"\d+(\.\d+)?", "#", r.error)[:120]
+            errors[key] = errors.get(key, 0) + 1
+    first_errors = "; ".join(f"{n}x {e}" for e, n in sorted(errors.items(), key=lambda x: -x[1]))
+    mb_in = sum(c.bytes_in for c in counters) / 1e6
+    mb_assets = sum(v.assets_bytes for v in lives) / 1e6
+    return [
+        ("participants finished / started", f"{len(ok)} / {out.n}", "all"),
+        ("session start p50 / p95 (s)", _p([r.session_start for r in recs if r.session_start]), ""),
+        ("gate submit round trip p50 / p95 (s)", _p([r.gate_rtt for r in recs if r.gate_rtt]), ""),
+        ("option pick (rerun) p50 / p95 (s)", _p([r.choice_rtt for r in recs if r.choice_rtt]), ""),
+        (
+            "vote round trip p50 / p95 (s)",
+            _p([r.vote_rtt for r in recs if r.vote_rtt is not None]),
+            f"p95 < {TARGETS['vote_p95_s']:.0f}",
+        ),
+        (
+            "freshness p50 / p95 (s)",
+            _p(fresh.delays)
+            + f" (max {_s(max(fresh.delays, default=None))}; {len(fresh.delays):,} pairs,"
+            f" {fresh.missed} missed)",
+            f"p95 < {TARGETS['fresh_p95_s']:.0f}",
+        ),
+        *_refresh_rows(out.n, counters, lives),
+        (
+            "server CPU mean / busiest 1 s (cores)",
+            f"{use.mean_cores:.2f} / {use.peak_cores:.2f} (of {server.machine()['cpus']})",
+            "",
+        ),
+        (
+            "server RSS idle / peak / after (MB)",
+            f"{use.rss_idle_kb / 1024:.0f} / {use.rss_peak_kb / 1024:.0f} / "
+            f"{use.rss_after_kb / 1024:.0f}",
+            "",
+        ),
+        (
+            "server RSS per session (KB)",
+            f"{per_session:.0f}",
+            f"< {TARGETS['kb_per_session']}",
+        ),
+        ("server threads (peak)", str(use.threads_peak), ""),
+        ("votes acknowledged / rows stored / lost", f"{acked} / {stored} / {missing}", "lost 0"),
+        (
+            "load generator CPU (cores, same machine)",
+            f"{out.loadgen_cpu_s / out.wall_s:.2f}; websocket {mb_in:.0f} MB in, "
+            f"iframe files {mb_assets:.0f} MB",
+            "",
+        ),
+        (
+            "other processes' CPU during the run (cores); load before",
+            f"{out.other_cpu:.2f}; {out.loadavg_before:.2f}",
+            "~0",
+        ),
+        ("errors", first_errors or "none", "none"),
+        ("server log warnings/errors", str(len(out.log_problems)), "0"),
+    ]
+
+
+def _refresh_rows(n: int, counters: list, lives: list) -> list[tuple[str, str, str]]:
+    """Return the rows on how results reached viewers: fragment reruns, or the live stream."""
+    found = []
+    sent = sum(c.auto_reruns_sent - c.auto_reruns_unanswered for c in counters)
+    if sent:
+        done = sum(c.fragment_runs for c in counters)
+        latencies = [x for c in counters for x in c.fragment_latencies]
+        found += [
+            (
+                "fragment refreshes done / asked (answered or merged)",
+                f"{done:,} / {sent:,} ({done / sent:.0%})",
+                "~100%",
+            ),
+            ("fragment refresh latency p50 / p95 (s)", _p(latencies), "< 2"),
+        ]
+    streams = sum(v.connects for v in lives)
+    if streams:
+        found.append(
+            (
+                "live-results streams: connects / events / errors",
+                f"{streams:,} / {sum(v.events for v in lives):,} / "
+                f"{sum(v.errors for v in lives):,}",
+                f"{n} connects, 0 errors",
+            )
+        )
+    return found
+
+
+def table(out: Outcome) -> str:
+    """Return the report as a Markdown table."""
+    lines = ["| measure | value | target |", "|---|---|---|"]
+    lines += [f"| {m} | {v} | {t} |" for m, v, t in rows(out)]
+    return "\n".join(lines)
+
+
+def section(out: Outcome) -> str:
+    """Return this run's docs section."""
+    a = out.args
+    box = server.machine()
+    think = f"{a.think[0]:g},{a.think[1]:g}"
+    problems = ""
+    if out.log_problems:
+        distinct = list(dict.fromkeys(out.log_problems))
+        sample = "\n".join(f"    {line[:300]}" for line in distinct[:5])
+        problems = f"\nFirst server log lines with warnings or errors:\n\n{sample}\n"
+    label = f" ({a.label})" if a.label else ""
+    extra = f" --label '{a.label}'" if a.label else ""
+    if a.app_dir.resolve() != ROOT:
+        extra += f" --app-dir {a.app_dir}"
+    if a.no_assets:
+        extra += " --no-assets"
+    if a.patches:
+        extra += f" --patches {a.patches}"
+    if a.nice:
+        extra += f" --nice {a.nice}"
+    return f"""{SECTION}{out.n:,} participants{label}
+
+Measured on {dt.date.today().isoformat()}; this section is rewritten by
+
+```
+.venv/bin/python bench/load_poll.py --participants {out.n} --stay {a.stay:g} --ramp {a.ramp:g} \\
+    --think {think}{extra} --write-docs
+```
+
+Machine: {box["cpu"]}, {box["cpus"]} CPUs, {box["memory"]} memory, {box["os"]}, Python
+{box["python"]}; the load generator runs on the same machine. Run wall time {out.wall_s:.0f} s.
+
+{table(out)}
+{problems}"""
+
+
+def write_docs(text: str) -> None:
+    """Replace (or add) this N's section of docs/performance-load.md."""
+    current = DOCS.read_text() if DOCS.exists() else "# Performance under load: the live poll\n"
+    heading = text.splitlines()[0]
+    start = current.find(heading + "\n")
+    if start < 0:
+        updated = current.rstrip("\n") + "\n\n" + text
+    else:
+        following = current.find("\n## ", start + len(heading))
+        rest = current[following + 1 :] if following >= 0 else ""
+        updated = current[:start] + text.rstrip("\n") + "\n" + ("\n" + rest if rest else "")
+    DOCS.write_text(updated)
+
+
+def _think(value: str) -> tuple[float, float]:
+    low, _, high = value.partition(",")
+    return float(low), float(high or low)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start a server, load it, print the table and optionally write the docs."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=50)
+    parser.add_argument("--stay", type=float, default=20, help="seconds on the results")
+    parser.add_argument("--ramp", type=float, default=10, help="seconds over which all join")
+    parser.add_argument("--think", type=_think, default=(1.0, 3.0), help="min,max seconds")
+    parser.add_argument("--timeout", type=float, default=60, help="per step, seconds")
+    parser.add_argument("--max-connecting", type=int, default=64)
+    parser.add_argument("--sample-every", type=float, default=0.5)
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--keep", action="store_true", help="keep the server's folder")
+    parser.add_argument(
+        "--no-assets", action="store_true", help="skip the live-results iframe's files"
+    )
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=ROOT,
+        help="run the app from this checkout (e.g. a `git archive` of another commit)",
+    )
+    parser.add_argument("--label", default="", help="a name for this variant in the docs")
+    parser.add_argument(
+        "--patches", default="", help="what-if patches for the server: nodelay,chart-cache"
+    )
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="scheduling priority change for the server and this process (negative: root only)",
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="first wait up to this long for other processes to leave the CPUs idle",
+    )
+    parser.add_argument(
+        "--profile", type=Path, help="record the server with py-spy (raw stacks) to this file"
+    )
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args(argv)
+    if not 1 <= args.participants <= 5_000:
+        parser.error("--participants must be between 1 and 5,000")
+
+    if args.nice:
+        os.nice(args.nice)  # the server started below inherits it
+    if args.wait_quiet > 0:
+        busy = wait_quiet(args.wait_quiet)
+        print(f"other processes use {busy:.2f} cores before the run")
+    folder = Path(tempfile.mkdtemp(prefix="rounds-load-"))
+    with server.running(
+        folder / "server", root=args.app_dir.resolve(), patches=args.patches
+    ) as srv:
+        out = asyncio.run(run_load(srv, args))
+    label = f" ({args.label})" if args.label else ""
+    print(f"{out.n} participants{label}, stay {args.stay:g} s, ramp {args.ramp:g} s")
+    for measure, value, target in rows(out):
+        print(f"  {measure:<44} {value}" + (f"   [target {target}]" if target else ""))
+    if args.profile:
+        print(f"where the server's GIL time went (py-spy --gil; raw stacks in {args.profile}):")
+        for name, inclusive, own in profile.summary(args.profile, top=45):
+            print(f"  {inclusive:5.1f}% incl {own:5.1f}% self  {name}")
+    if args.keep:
+        print(f"server folder kept: {folder}")
+    else:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+    if args.write_docs:
+        write_docs(section(out))
+        print(f"wrote {DOCS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,183 @@
+"""Start a Rounds server for a load run, and watch its process through /proc.
+
+The server is started as the browser tests start theirs (`tests/browser/conftest.py`, whose
+logic this copies without importing pytest): on a free port, with its own data folder and
+SQLite file; here the process and the database path are kept, so that its CPU time and memory
+can be sampled and its votes counted afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log.read_text()[-3000:]}")
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp,
+        ):
+            if resp.status == 200:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"server not healthy after {seconds}s:\n{log.read_text()[-3000:]}")
+
+
+@dataclass
+class Server:
+    """A running server: its address, process and database file."""
+
+    host: str
+    port: int
+    proc: subprocess.Popen
+    database: Path
+    log: Path
+
+    @property
+    def base(self) -> str:
+        """Return the base URL."""
+        return f"http://{self.host}:{self.port}"
+
+
+@contextlib.contextmanager
+def running(
+    folder: Path,
+    script: str = "server.py",
+    extra_env: dict[str, str] | None = None,
+    root: Path = ROOT,
+    patches: str = "",
+) -> Iterator[Server]:
+    """Start `streamlit run <script>` in `root` on a free port with its own data; stop it after.
+
+    `root` is the checkout whose code runs (this one by default; a `git archive` of another
+    commit to compare): the project is not installed in the venv, so the working directory
+    decides which `rounds` package is imported. `patches` names what-if changes applied in the
+    server process (see `bench/loadgen/variant.py`).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    database = folder / "rounds.db"
+    env = {
+        **os.environ,
+        "ROUNDS_DATA_DIR": str(folder / "data"),
+        "ROUNDS_DATABASE_URL": f"sqlite:///{database}",
+        **(extra_env or {}),
+    }
+    log = folder / "server.log"
+    if patches:
+        launcher = str(Path(__file__).with_name("variant.py"))
+        command = [sys.executable, launcher, patches, "run", script]
+    else:
+        command = [sys.executable, "-m", "streamlit", "run", script]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            command,
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}", proc, log)
+        yield Server("127.0.0.1", port, proc, database, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+@dataclass(frozen=True)
+class ProcSample:
+    """One reading of a process: wall time, CPU seconds used so far, resident memory."""
+
+    at: float
+    cpu_s: float
+    rss_kb: int
+    hwm_kb: int
+    threads: int
+
+
+def sample(pid: int) -> ProcSample:
+    """Read a process's CPU time and memory from /proc (no psutil needed)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    status = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        status[name] = value.split()
+    return ProcSample(
+        time.time(),
+        cpu,
+        int(status["VmRSS"][0]),
+        int(status["VmHWM"][0]),
+        int(status["Threads"][0]),
+    )
+
+
+@dataclass
+class ProcWatch:
+    """Samples of one process taken at a fixed interval."""
+
+    pid: int
+    samples: list[ProcSample] = field(default_factory=list)
+
+    def take(self) -> ProcSample | None:
+        """Take one sample (None once the process is gone)."""
+        try:
+            found = sample(self.pid)
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            return None
+        self.samples.append(found)
+        return found
+
+    def between(self, start: float, end: float) -> list[ProcSample]:
+        """Return the samples taken in [start, end]."""
+        return [s for s in self.samples if start <= s.at <= end]
+
+
+def machine() -> dict[str, str]:
+    """Describe this machine: CPU model, CPUs, memory, OS, Python."""
+    model = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory_kb = 0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory_kb = int(line.split()[1])
+    return {
+        "cpu": model,
+        "cpus": str(os.cpu_count()),
+        "memory": f"{memory_kb / 1024 / 1024:.1f} GiB",
+        "os": os.uname().sysname + " " + os.uname().release,
+        "python": sys.version.split()[0],
+    }

@@ -1,0 +1,194 @@
+"""Time one script run of every Rounds page against an empty Streamlit page, over the protocol.
+
+    .venv/bin/python bench/page_times.py [--runs 20] [--write-docs]
+
+Starts a Rounds server and a server for an empty page (same `.streamlit/config.toml`), opens
+one simulated browser on each (`bench/loadgen/session.py`), passes the gate, then for every page
+runs it once to warm up and `--runs` times more, timing each run from the rerun request to its
+`script_finished` on an otherwise idle server (so the figure is the page's run time plus a
+loopback round trip, which the empty page's figure shows). The poll is timed before and after
+voting, and so is its live-results fragment alone. `--write-docs` rewrites the "Page run
+times" section of docs/performance-load.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.loadgen import server, stats  # noqa: E402
+from bench.loadgen.session import Session  # noqa: E402
+
+DOCS = ROOT / "docs" / "performance-load.md"
+HEADING = "## Page run times"
+MODULE = "module=asparaginase-aya-all"
+PAGES = ["", "article", "quiz", "evaluation", "poll", "completion", "presenter", "dashboard"]
+
+Row = tuple[str, list[float], float]  # name, run times (s), bytes received per run
+
+
+async def _timed(session: Session, runs: int, once: Callable[[], Awaitable[object]]) -> Row:
+    await once()  # warm-up
+    before = session.counters.bytes_in
+    times = []
+    for _ in range(runs):
+        started = time.monotonic()
+        await once()
+        times.append(time.monotonic() - started)
+    return "", times, (session.counters.bytes_in - before) / runs
+
+
+async def measure(rounds: server.Server, empty: server.Server, runs: int) -> list[Row]:
+    """Return the timings of the empty page, then of every Rounds page."""
+    found: list[Row] = []
+    blank = Session(empty.host, empty.port, "", "", follow_auto_reruns=False, quick_ack=True)
+    await blank.open()
+    _, times, size = await _timed(blank, runs, blank.rerun)
+    found.append(("empty Streamlit page", times, size))
+    await blank.close()
+    browser_like = Session(empty.host, empty.port, "", "", follow_auto_reruns=False)
+    await browser_like.open()
+    _, times, size = await _timed(browser_like, runs, browser_like.rerun)
+    found.append(("empty Streamlit page, ACKs delayed as a browser's are", times, size))
+    await browser_like.close()
+
+    tab = Session(rounds.host, rounds.port, "", "", follow_auto_reruns=False, quick_ack=True)
+    await tab.open()
+    _, times, size = await _timed(tab, runs, tab.rerun)
+    found.append(("HCP gate (not attested)", times, size))
+    await tab.set_value("gate_attest", bool_value=True)
+    await tab.set_value("gate_profession", string_value=tab.options("gate_profession")[0])
+    await tab.click("gate_submit")
+    for page in PAGES:
+        if page not in tab.pages:
+            continue
+        query = MODULE if page else ""
+        await tab.goto(page, query)
+        _, times, size = await _timed(tab, runs, tab.rerun)
+        name = f"/{page}" + (f"?{query}" if query else "")
+        found.append((name + (" (before voting)" if page == "poll" else ""), times, size))
+        if page == "poll":
+            found += await _poll_after_vote(tab, runs)
+    await tab.close()
+    return found
+
+
+async def _poll_after_vote(tab: Session, runs: int) -> list[Row]:
+    await tab.set_value("poll_choice", string_value=tab.options("poll_choice")[0])
+    await tab.click("poll_vote")
+    _, times, size = await _timed(tab, runs, tab.rerun)
+    rows: list[Row] = [(f"/poll?{MODULE} (after voting: results, chart)", times, size)]
+    fragment = next(iter(tab.live_fragments), None)
+    if fragment is not None:
+        _, times, size = await _timed(tab, runs, lambda: tab.rerun_fragment(fragment))
+        rows.append(("poll live-results fragment alone (every 2 s per viewer)", times, size))
+    return rows
+
+
+def table(rows: list[Row]) -> str:
+    """Return the timings as a Markdown table with the ratio to the empty page."""
+    base = stats.percentile(rows[0][1], 50) or 1e-9
+    lines = [
+        "| page | run p50 (ms) | run p95 (ms) | x empty page | KB sent per run |",
+        "|---|---|---|---|---|",
+    ]
+    for name, times, size in rows:
+        p50 = stats.percentile(times, 50) or 0.0
+        p95 = stats.percentile(times, 95) or 0.0
+        cells = [name, f"{p50 * 1000:.1f}", f"{p95 * 1000:.1f}", f"{p50 / base:.0f}"]
+        lines.append("| " + " | ".join([*cells, f"{size / 1024:.1f}"]) + " |")
+    return "\n".join(lines)
+
+
+def section(rows: list[Row], runs: int, options: str = "", label: str = "") -> str:
+    """Return the docs section."""
+    box = server.machine()
+    return f"""{HEADING}{f" ({label})" if label else ""}
+
+Measured on {dt.date.today().isoformat()}; this section is rewritten by
+`.venv/bin/python bench/page_times.py --runs {runs}{options} --write-docs`. Machine: {box["cpu"]},
+{box["cpus"]} CPUs, {box["memory"]} memory, {box["os"]}, Python {box["python"]}.
+
+One participant on an idle server; each figure is the time from the rerun request to the run's
+`script_finished` over the websocket, {runs} runs after one warm-up. "x empty page" divides the
+median by the median of a script with no Streamlit call, served with the same configuration.
+The client acknowledges TCP segments at once (TCP_QUICKACK) so that the figures are the
+server's work; the second row shows what a browser, which delays its ACKs, sees on the same
+empty page: Streamlit 1.67 does not set TCP_NODELAY on its websocket (its listening socket is
+created with protocol 0, and asyncio only sets TCP_NODELAY for IPPROTO_TCP sockets), so the
+second small message of every reply waits for the browser's delayed ACK (40 ms on Linux).
+
+{table(rows)}
+"""
+
+
+def write_docs(text: str) -> None:
+    """Replace (or add) this page-times section of docs/performance-load.md."""
+    current = DOCS.read_text() if DOCS.exists() else "# Performance under load: the live poll\n"
+    heading = text.splitlines()[0]
+    start = current.find(heading + "\n")
+    if start < 0:
+        updated = current.rstrip("\n") + "\n\n" + text
+    else:
+        following = current.find("\n## ", start + len(heading))
+        rest = current[following + 1 :] if following >= 0 else ""
+        updated = current[:start] + text.rstrip("\n") + "\n" + ("\n" + rest if rest else "")
+    DOCS.write_text(updated)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start both servers, time the pages, print and optionally write the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--patches", default="", help="what-if patches: nodelay,chart-cache")
+    parser.add_argument("--app-dir", type=Path, default=ROOT, help="run the app from this checkout")
+    parser.add_argument("--label", default="", help="a name for this variant in the docs")
+    parser.add_argument("--nice", type=int, default=0, help="priority change (negative: root)")
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args(argv)
+    if args.nice:
+        os.nice(args.nice)  # the servers started below inherit it
+    if not 1 <= args.runs <= 1_000:
+        parser.error("--runs must be between 1 and 1,000")
+    folder = Path(tempfile.mkdtemp(prefix="rounds-pages-"))
+    try:
+        empty_script = folder / "empty_page.py"
+        empty_script.write_text('"""An empty Streamlit page: the baseline."""\n')
+        with (
+            server.running(
+                folder / "rounds", root=args.app_dir.resolve(), patches=args.patches
+            ) as rounds,
+            server.running(
+                folder / "empty", script=str(empty_script), patches=args.patches
+            ) as empty,
+        ):
+            rows = asyncio.run(measure(rounds, empty, args.runs))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(table(rows))
+    if args.write_docs:
+        options = (f" --patches {args.patches}" if args.patches else "") + (
+            f" --nice {args.nice}" if args.nice else ""
+        )
+        if args.app_dir.resolve() != ROOT:
+            options += f" --app-dir {args.app_dir}"
+        if args.label:
+            options += f" --label '{args.label}'"
+        write_docs(section(rows, args.runs, options, args.label))
+        print(f"wrote {DOCS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
