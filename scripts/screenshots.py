@@ -1,6 +1,9 @@
 """Write screenshots of every page, at desktop and phone sizes, to docs/screenshots/.
 
 Usage: .venv/bin/python scripts/screenshots.py   (starts its own server on a temporary database)
+
+The pages and states are the browser tests' tour (`tests/browser/tour.py`); each is saved as
+`<stop>-<size>.png`, the whole page tall.
 """
 
 from __future__ import annotations
@@ -9,60 +12,45 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.conftest import CHROMIUM_ARGS, _chromium_path, running_server  # noqa: E402
-from tests.browser.gate_steps import expect_gate, pass_gate, wait_for_cookie  # noqa: E402
+from tests.browser.tour import Stop, educator_env, settle, walk  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-PAGES = {
-    "home": "/",
-    "article": "/article",
-    "quiz": "/quiz",
-    "evaluation": "/evaluation",
-    "poll": "/poll",
-    "completion": "/completion",
-}
-
-
-def settle(page) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
-    page.wait_for_timeout(500)
+MAIN_HEIGHT = "document.querySelector('[data-testid=stMain]').scrollHeight"
 
 
 def main() -> None:
-    """Start a server, pass the gate and save a full-page screenshot of each page and size."""
+    """Start a server, walk every page in each size and save a screenshot of each."""
     OUT.mkdir(parents=True, exist_ok=True)
     with (
         tempfile.TemporaryDirectory() as tmp,
-        running_server(Path(tmp)) as base,
+        running_server(Path(tmp), educator_env()) as base,
         sync_playwright() as pw,
     ):
         browser = pw.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_ARGS)
         for size, viewport in SIZES.items():
-            context = browser.new_context(viewport=viewport, device_scale_factor=1)
+            phone = size == "phone"
+            context = browser.new_context(
+                viewport=viewport, device_scale_factor=1, is_mobile=phone, has_touch=phone
+            )
             page = context.new_page()
-            page.goto(base + "/")
-            expect_gate(page)
-            settle(page)
-            page.screenshot(path=OUT / f"gate-{size}.png", full_page=True)
-            pass_gate(page)
-            wait_for_cookie(context)
-            for name, path in PAGES.items():
-                page.goto(base + path)
+
+            def shoot(stop: Stop, page=page, viewport=viewport, size=size) -> None:
+                tall = max(page.evaluate(MAIN_HEIGHT), viewport["height"])
+                page.set_viewport_size({"width": viewport["width"], "height": tall})
                 settle(page)
-                tall = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
-                page.set_viewport_size({"width": viewport["width"], "height": max(tall, 600)})
-                page.wait_for_timeout(300)
-                page.screenshot(path=OUT / f"{name}-{size}.png")
+                path = OUT / f"{stop.name}-{size}.png"
+                page.screenshot(path=path)
                 page.set_viewport_size(viewport)
-                print(OUT / f"{name}-{size}.png")
+                print(path.relative_to(ROOT))
+
+            walk(page, base, shoot)
             context.close()
         browser.close()
 

@@ -1,0 +1,113 @@
+"""In a real browser: every chart has a text equivalent with its numbers, in safe colours.
+
+Charts are read from the drawn Plotly figures (in the page and in the live-results frame), so
+what is checked is what a person sees, not what Python meant to draw.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Frame, Page
+
+from rounds.charts import AGREEMENT_COLOURS, PALETTE
+from rounds.evaluation import SCALE
+from tests.browser.conftest import running_server
+from tests.browser.tour import MODULE, Stop, educator_env, walk
+
+# Okabe-Ito for categories and ColorBrewer PuOr for the agreement scale: both stay apart under
+# the common colour-vision deficiencies.
+SAFE_COLOURS = {c.upper() for c in [*PALETTE.values(), *AGREEMENT_COLOURS.values()]}
+
+CHARTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
+  const labelled = gd.closest('[aria-label]');
+  const box = gd.closest('[data-testid=stElementContainer]');
+  let after = box ? box.nextElementSibling : null, frame = null, caption = null;
+  for (; after; after = after.nextElementSibling) {  // the text that follows in the same block
+    frame = frame || after.querySelector('[data-testid=stDataFrame]');
+    caption = caption || after.querySelector('[data-testid=stCaptionContainer]');
+  }
+  const table = frame && frame.querySelector('table');  // drawn once its tab is shown
+  const colour = c => (typeof c === 'string' ? [c] : Array.from(c || []));
+  return {
+    label: labelled ? labelled.getAttribute('aria-label') : null,
+    sentence: (document.getElementById('text') || {}).textContent || null,
+    caption: caption ? caption.innerText : null,
+    dataframe: !!frame,
+    table: table ? [...table.querySelectorAll('tr')].map(
+      tr => [...tr.querySelectorAll('th, td')].map(c => c.innerText)) : null,
+    traces: gd._fullData.map(t => ({
+      name: t.name || null, x: Array.from(t.x || []), text: Array.from(t.text || []),
+      customdata: Array.from(t.customdata || []), colours: colour(t.marker && t.marker.color),
+      legend: t.showlegend,
+    })),
+  };
+})"""
+
+
+def charts_in(frame: Page | Frame) -> list[dict]:
+    """Return every drawn Plotly chart in this document with the text around it."""
+    return frame.evaluate(CHARTS)
+
+
+def number(value: float) -> str:
+    """Format a percentage the way the text equivalents do (33.3, 100)."""
+    return f"{float(value):g}"
+
+
+def check_poll_chart(chart: dict) -> None:
+    """The sentence under a poll chart says each option's percent and count from the bars."""
+    (bars,) = chart["traces"]
+    assert chart["sentence"] and chart["label"] == chart["sentence"]
+    for option, percent, text in zip(MODULE.poll.options, bars["x"], bars["text"], strict=True):
+        count = re.search(r"\((\d+)\)", text).group(1)
+        assert f"{option.label}: {number(percent)}% ({count})" in chart["sentence"]
+
+
+def check_evaluation_chart(chart: dict) -> None:
+    """The chart's alt text and the table under it carry its percentages and each n."""
+    sentences = chart["label"].split(". ")
+    header, *rows = chart["table"]
+    by_level = {t["name"]: t for t in chart["traces"] if t["customdata"]}
+    assert set(by_level) == set(SCALE.values())
+    for i, statement in enumerate(MODULE.evaluation.statements):
+        sentence = next(s for s in sentences if s.startswith(statement.text.rstrip(".")))
+        n = by_level["Agree"]["customdata"][i][1]
+        assert f"(n = {n})" in sentence
+        for level, trace in by_level.items():
+            assert f"{level} {number(trace['customdata'][i][0])}%" in sentence
+        row = dict(zip(header, next(r for r in rows if r[0] == statement.text), strict=False))
+        assert int(row["Answered (n)"]) == n
+        agree = sum(by_level[level]["customdata"][i][0] for level in ("Agree", "Strongly agree"))
+        assert float(row["% agree"]) == round(agree, 1)
+
+
+def check_every_chart(stop: Stop, chart: dict) -> None:
+    """Safe colours, named series when there are several, and some text equivalent."""
+    colours = {c.upper() for t in chart["traces"] for c in t["colours"]}
+    assert colours <= SAFE_COLOURS, f"{stop.name}: colours outside the safe palettes {colours}"
+    if len(chart["traces"]) > 1:  # colour tells series apart: each needs its name in the legend
+        assert all(t["name"] for t in chart["traces"]), stop.name
+    has_text = chart["label"] or chart["dataframe"] or chart["caption"]
+    assert has_text, f"{stop.name}: a chart without a table or sentence beside it"
+
+
+def test_every_chart_has_its_numbers_in_text_and_colour_blind_safe_colours(tmp_path, browser):
+    seen: dict[str, int] = {}
+    with running_server(tmp_path / "server", educator_env()) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+
+        def check(stop: Stop) -> None:
+            for frame in page.frames:
+                for chart in charts_in(frame):
+                    seen[stop.name] = seen.get(stop.name, 0) + 1
+                    check_every_chart(stop, chart)
+                    if stop.name in {"poll-results", "presenter"}:
+                        check_poll_chart(chart)
+                    elif stop.name == "evaluation-results":
+                        check_evaluation_chart(chart)
+
+        walk(page, base, check)
+        context.close()
+    assert {"evaluation-results", "poll-results", "presenter", "dashboard"} <= set(seen), seen
