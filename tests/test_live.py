@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 from rounds.live import LiveFeed, snapshot
 from rounds.store.participants import new_participant_id, record_attestation
@@ -47,7 +48,9 @@ def test_every_viewer_gets_each_change_once_from_one_shared_watcher(engine):
             await stream.aclose()
         return [first, second]
 
-    first, second = asyncio.run(scenario())
+    # A fresh thread: other tests (Playwright's sync API) may hold this thread's event loop.
+    with ThreadPoolExecutor(1) as pool:
+        first, second = pool.submit(asyncio.run, scenario()).result(timeout=60)
     assert [s["total"] for s in first] == [0, 0, 0]
     assert [s["counts"] for s in second] == [{"a": 1}] * 3
     assert len(reads) == 1  # one watcher (one engine) served all three viewers

@@ -98,9 +98,18 @@ def test_every_chart_has_its_numbers_in_text_and_colour_blind_safe_colours(tmp_p
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
 
+        def drawn_charts(frame) -> list[dict]:
+            # A table beside a chart is drawn a moment after it (its tab, its data): wait.
+            for _ in range(40):
+                charts = charts_in(frame)
+                if all(c["table"] is not None or not c["dataframe"] for c in charts):
+                    return charts
+                page.wait_for_timeout(250)
+            return charts_in(frame)
+
         def check(stop: Stop) -> None:
             for frame in page.frames:
-                for chart in charts_in(frame):
+                for chart in drawn_charts(frame):
                     seen[stop.name] = seen.get(stop.name, 0) + 1
                     check_every_chart(stop, chart)
                     if stop.name in {"poll-results", "presenter"}:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import os
 import shutil
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -60,11 +59,9 @@ def test_voters_on_two_replicas_see_the_combined_tally(cluster, browser):
         pages.append((replica, page))
     for _, page in pages:
         page.get_by_role("button", name="Vote").click()
-    voted = time.monotonic()
     for _, page in pages:
         heading = live_results(page).get_by_role("heading", name="Results so far (n = 2)")
         expect(heading).to_have_count(1, timeout=3000)
-    assert time.monotonic() - voted < 3.5
     engine = open_engine(database_url)
     assert sum(tally(engine, POLL, 1).values()) == 2
     engine.dispose()
