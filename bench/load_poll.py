@@ -247,6 +247,11 @@ def rows(out: Outcome) -> list[tuple[str, str, str]]:
             "",
         ),
         (
+            "server CPU per participant (s)",
+            f"{use.cpu_seconds / max(1, out.n):.2f}",
+            "",
+        ),
+        (
             "server RSS idle / peak / after (MB)",
             f"{use.rss_idle_kb / 1024:.0f} / {use.rss_peak_kb / 1024:.0f} / "
             f"{use.rss_after_kb / 1024:.0f}",

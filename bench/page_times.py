@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,38 +36,49 @@ HEADING = "## Page run times"
 MODULE = "module=asparaginase-aya-all"
 PAGES = ["", "article", "quiz", "evaluation", "poll", "completion", "presenter", "dashboard"]
 
-Row = tuple[str, list[float], float]  # name, run times (s), bytes received per run
+
+@dataclass
+class Row:
+    """One page's timings: wall time of each run, server CPU per run, bytes per run."""
+
+    name: str
+    times: list[float]
+    cpu_ms: float
+    size: float
 
 
-async def _timed(session: Session, runs: int, once: Callable[[], Awaitable[object]]) -> Row:
+async def _timed(
+    name: str, session: Session, pid: int, runs: int, once: Callable[[], Awaitable[object]]
+) -> Row:
     await once()  # warm-up
-    before = session.counters.bytes_in
+    before, cpu_before = session.counters.bytes_in, server.sample(pid).cpu_s
     times = []
     for _ in range(runs):
         started = time.monotonic()
         await once()
         times.append(time.monotonic() - started)
-    return "", times, (session.counters.bytes_in - before) / runs
+    cpu = server.sample(pid).cpu_s - cpu_before
+    return Row(name, times, 1000 * cpu / runs, (session.counters.bytes_in - before) / runs)
 
 
 async def measure(rounds: server.Server, empty: server.Server, runs: int) -> list[Row]:
     """Return the timings of the empty page, then of every Rounds page."""
     found: list[Row] = []
+    pid = empty.proc.pid
     blank = Session(empty.host, empty.port, "", "", follow_auto_reruns=False, quick_ack=True)
     await blank.open()
-    _, times, size = await _timed(blank, runs, blank.rerun)
-    found.append(("empty Streamlit page", times, size))
+    found.append(await _timed("empty Streamlit page", blank, pid, runs, blank.rerun))
     await blank.close()
     browser_like = Session(empty.host, empty.port, "", "", follow_auto_reruns=False)
     await browser_like.open()
-    _, times, size = await _timed(browser_like, runs, browser_like.rerun)
-    found.append(("empty Streamlit page, ACKs delayed as a browser's are", times, size))
+    name = "empty Streamlit page, ACKs delayed as a browser's are"
+    found.append(await _timed(name, browser_like, pid, runs, browser_like.rerun))
     await browser_like.close()
 
+    pid = rounds.proc.pid
     tab = Session(rounds.host, rounds.port, "", "", follow_auto_reruns=False, quick_ack=True)
     await tab.open()
-    _, times, size = await _timed(tab, runs, tab.rerun)
-    found.append(("HCP gate (not attested)", times, size))
+    found.append(await _timed("HCP gate (not attested)", tab, pid, runs, tab.rerun))
     await tab.set_value("gate_attest", bool_value=True)
     await tab.set_value("gate_profession", string_value=tab.options("gate_profession")[0])
     await tab.click("gate_submit")
@@ -75,39 +87,40 @@ async def measure(rounds: server.Server, empty: server.Server, runs: int) -> lis
             continue
         query = MODULE if page else ""
         await tab.goto(page, query)
-        _, times, size = await _timed(tab, runs, tab.rerun)
         name = f"/{page}" + (f"?{query}" if query else "")
-        found.append((name + (" (before voting)" if page == "poll" else ""), times, size))
+        name += " (before voting)" if page == "poll" else ""
+        found.append(await _timed(name, tab, pid, runs, tab.rerun))
         if page == "poll":
-            found += await _poll_after_vote(tab, runs)
+            found += await _poll_after_vote(tab, pid, runs)
     await tab.close()
     return found
 
 
-async def _poll_after_vote(tab: Session, runs: int) -> list[Row]:
+async def _poll_after_vote(tab: Session, pid: int, runs: int) -> list[Row]:
     await tab.set_value("poll_choice", string_value=tab.options("poll_choice")[0])
     await tab.click("poll_vote")
-    _, times, size = await _timed(tab, runs, tab.rerun)
-    rows: list[Row] = [(f"/poll?{MODULE} (after voting: results, chart)", times, size)]
+    rows = [await _timed(f"/poll?{MODULE} (after voting)", tab, pid, runs, tab.rerun)]
     fragment = next(iter(tab.live_fragments), None)
     if fragment is not None:
-        _, times, size = await _timed(tab, runs, lambda: tab.rerun_fragment(fragment))
-        rows.append(("poll live-results fragment alone (every 2 s per viewer)", times, size))
+        name = "poll live-results fragment alone (every 2 s per viewer)"
+        rows.append(await _timed(name, tab, pid, runs, lambda: tab.rerun_fragment(fragment)))
     return rows
 
 
 def table(rows: list[Row]) -> str:
-    """Return the timings as a Markdown table with the ratio to the empty page."""
-    base = stats.percentile(rows[0][1], 50) or 1e-9
+    """Return the timings as a Markdown table with the ratio to the empty page's CPU."""
+    base = rows[0].cpu_ms or 1e-9
     lines = [
-        "| page | run p50 (ms) | run p95 (ms) | x empty page | KB sent per run |",
-        "|---|---|---|---|---|",
+        "| page | server CPU per run (ms) | x empty page | run p50 (ms) | run p95 (ms) "
+        "| KB sent per run |",
+        "|---|---|---|---|---|---|",
     ]
-    for name, times, size in rows:
-        p50 = stats.percentile(times, 50) or 0.0
-        p95 = stats.percentile(times, 95) or 0.0
-        cells = [name, f"{p50 * 1000:.1f}", f"{p95 * 1000:.1f}", f"{p50 / base:.0f}"]
-        lines.append("| " + " | ".join([*cells, f"{size / 1024:.1f}"]) + " |")
+    for row in rows:
+        p50 = stats.percentile(row.times, 50) or 0.0
+        p95 = stats.percentile(row.times, 95) or 0.0
+        cells = [row.name, f"{row.cpu_ms:.1f}", f"{row.cpu_ms / base:.0f}"]
+        cells += [f"{p50 * 1000:.1f}", f"{p95 * 1000:.1f}", f"{row.size / 1024:.1f}"]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -120,9 +133,11 @@ Measured on {dt.date.today().isoformat()}; this section is rewritten by
 `.venv/bin/python bench/page_times.py --runs {runs}{options} --write-docs`. Machine: {box["cpu"]},
 {box["cpus"]} CPUs, {box["memory"]} memory, {box["os"]}, Python {box["python"]}.
 
-One participant on an idle server; each figure is the time from the rerun request to the run's
-`script_finished` over the websocket, {runs} runs after one warm-up. "x empty page" divides the
-median by the median of a script with no Streamlit call, served with the same configuration.
+One participant on an otherwise idle server, {runs} runs of each page after one warm-up. "Server
+CPU per run" is the server process's CPU time (from /proc) over those runs divided by their
+number, which other work on the machine hardly disturbs; "x empty page" divides it by the same
+figure for a script with no Streamlit call, served with the same configuration. The run times
+are wall time from the rerun request to the run's `script_finished` over the websocket.
 The client acknowledges TCP segments at once (TCP_QUICKACK) so that the figures are the
 server's work; the second row shows what a browser, which delays its ACKs, sees on the same
 empty page: Streamlit 1.67 does not set TCP_NODELAY on its websocket (its listening socket is
