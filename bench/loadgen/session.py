@@ -54,6 +54,7 @@ class Widget:
     kind: str
     form_id: str
     proto: Any
+    fragment_id: str = ""  # the fragment it was drawn in: a change reruns only that fragment
 
 
 @dataclass
@@ -88,6 +89,7 @@ class SessionCounters:
 class _Waiter:
     future: asyncio.Future
     run_id: str | None = None
+    fragment_id: str = ""  # waiting for a run of this fragment (or the full run it turns into)
     elements: list[tuple[str, Any]] = field(default_factory=list)
 
 
@@ -139,6 +141,7 @@ class Session:
         self._fragment_sends: list[float] = []
         self._last_message = time.monotonic()
         self._fragment_waiter: asyncio.Future | None = None
+        self._fragment_elements: list[tuple[str, Any]] | None = None
 
     # -- connection -------------------------------------------------------------------------
 
@@ -206,8 +209,9 @@ class Session:
     async def set_value(self, key: str, **value: Any) -> RunResult | None:
         """Set a widget's value as a user would (`bool_value=True`, `string_value="x"`).
 
-        Inside a form the value waits for the submit button; outside, a full run is requested
-        and awaited, as the browser does on every change.
+        Inside a form the value waits for the submit button; outside, a run is requested and
+        awaited, as the browser does on every change: of the widget's fragment if it is in one,
+        else of the whole page.
         """
         widget = self._need(key)
         state = _state(widget.id, **value)
@@ -215,7 +219,7 @@ class Session:
             self.form_states.setdefault(widget.form_id, {})[widget.id] = state
             return None
         self.states[widget.id] = state
-        return await self._full_run(self._rerun_msg())
+        return await self._full_run(self._rerun_msg(widget.fragment_id), widget.fragment_id)
 
     async def click(self, key: str) -> RunResult:
         """Click a button (or a form's submit button) and wait for the run it causes."""
@@ -223,9 +227,9 @@ class Session:
         if widget.form_id:
             self.states.update(self.form_states.pop(widget.form_id, {}))
         self.states[widget.id] = _state(widget.id, trigger_value=True)
-        msg = self._rerun_msg()
+        msg = self._rerun_msg(widget.fragment_id)
         del self.states[widget.id]
-        return await self._full_run(msg)
+        return await self._full_run(msg, widget.fragment_id)
 
     def options(self, key: str) -> list[str]:
         """Return the option labels of a radio or select box."""
@@ -281,11 +285,12 @@ class Session:
         info.color_scheme = "light"
         return msg.SerializeToString()
 
-    async def _full_run(self, payload: bytes) -> RunResult:
+    async def _full_run(self, payload: bytes, fragment_id: str = "") -> RunResult:
+        """Send a run request and wait for its run to finish (a fragment's, with `fragment_id`)."""
         loop = asyncio.get_running_loop()
         if self._waiter is not None and not self._waiter.future.done():
             self._waiter.future.cancel()
-        waiter = _Waiter(loop.create_future())
+        waiter = _Waiter(loop.create_future(), fragment_id=fragment_id)
         self._waiter = waiter
         await self._send(payload)
         try:
@@ -387,12 +392,18 @@ class Session:
 
     def _on_new_session(self, msg: ForwardMsg) -> None:
         self._max_age = msg.new_session.config.max_cached_message_age or self._max_age
-        if msg.metadata.run.fragment_ids:  # a fragment run also starts with new_session
+        fragments = msg.metadata.run.fragment_ids
+        if fragments:  # a fragment run also starts with new_session
+            waiter = self._waiter
+            if waiter and not waiter.future.done() and waiter.fragment_id in fragments:
+                waiter.run_id = msg.metadata.run.script_run_id
+                self._fragment_elements = waiter.elements = []
             return
         for _, task in self._timers.values():  # cleanupAutoReruns on a full run
             task.cancel()
         self._timers.clear()
         self.live_fragments = set()
+        self._fragment_elements = None
         self._run_elements = []
         self._in_full_run = True
         if self._waiter is not None and not self._waiter.future.done():
@@ -410,14 +421,16 @@ class Session:
         element = msg.delta.new_element
         kind = element.WhichOneof("type")
         proto = getattr(element, kind)
-        if self._in_full_run:  # what a full run drew; fragment runs alone are not kept
+        if self._in_full_run:  # what a full run drew
             self._run_elements.append((kind, proto))
+        elif self._fragment_elements is not None:  # what an awaited fragment run drew
+            self._fragment_elements.append((kind, proto))
         if kind == "heading" and self.on_heading is not None:
             self.on_heading(time.time(), proto.body)
         elif kind == "exception":
             self.counters.exceptions += 1
         elif kind in WIDGET_KINDS and proto.id:
-            self._register(Widget(proto.id, kind, proto.form_id, proto))
+            self._register(Widget(proto.id, kind, proto.form_id, proto, msg.delta.fragment_id))
 
     def _register(self, widget: Widget) -> None:
         """Record a drawn widget and, as its front-end component does, its initial value."""
@@ -465,15 +478,25 @@ class Session:
         fragments = list(msg.metadata.run.fragment_ids)
         if status != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
             self._age_cache(fragments)
+        waiter = self._waiter
         if status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
             self.counters.fragment_runs += 1
+            if (
+                waiter is not None
+                and not waiter.future.done()
+                and waiter.fragment_id
+                and waiter.run_id == msg.metadata.run.script_run_id
+            ):
+                self._fragment_elements = None
+                waiter.future.set_result(
+                    RunResult(waiter.run_id, status, time.time(), list(waiter.elements))
+                )
             if self._fragment_waiter is not None and not self._fragment_waiter.done():
                 self._fragment_waiter.set_result(None)
             if self._fragment_sends:
                 self.counters.fragment_latencies.append(time.monotonic() - self._fragment_sends[0])
                 self._fragment_sends.clear()
             return
-        waiter = self._waiter
         if status in FULL_RUN_DONE:
             self._in_full_run = False
             self._forget_inactive()
