@@ -7,6 +7,7 @@ poll itself opens, closes or starts a new round.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,17 @@ from rounds.tallies import describe
 _component = components.declare_component(
     "live_results", path=str(Path(__file__).with_name("live_results"))
 )
+
+
+@lru_cache(maxsize=64)
+def _figure_template(labels: tuple[str, ...], large: bool) -> str:
+    """Return the bar chart's figure with every bar at zero, as JSON; the browser fills it in.
+
+    Built once per poll and size rather than once per run: building a plotly figure costs more
+    than the rest of the poll page's run together.
+    """
+    zeros = pd.DataFrame({"label": list(labels), "count": 0, "percent": 0.0})
+    return charts.poll_bar(zeros, large=large).to_json()
 
 
 def live_results(
@@ -40,11 +52,10 @@ def live_results(
     heading: str = "Results so far",
 ) -> str | None:
     """Draw the live chart; return "round:state" when the poll changed since this run."""
-    figure = charts.poll_bar(results, large=large)
     return _component(
         stream=live_path(module.slug, module.poll.key),
         options=[{"key": o.key, "label": o.label} for o in module.poll.options],
-        figure=figure.to_json(),
+        figure=_figure_template(tuple(o.label for o in module.poll.options), large),
         drawn=f"{info.round}:{state}",
         large=large,
         show_text=show_text,
@@ -60,6 +71,7 @@ def live_results(
             "state": state,
             "closes_in": info.seconds_left(utcnow()),
             "total": int(results["count"].sum()),
+            "counts": dict(zip(results["key"], map(int, results["count"]), strict=True)),
         },
         text=describe(results),
         key=key,

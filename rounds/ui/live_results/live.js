@@ -1,5 +1,5 @@
-// Live poll results: draws the figure Python prepared, then follows the server-sent events of
-// /_rounds/live/<poll> and redraws only the numbers. Talks to Streamlit through the component
+// Live poll results: fills the numbers into the figure Python prepared (bars at zero), then
+// follows the server-sent events of /_rounds/live/<poll> and redraws only the numbers. Talks to Streamlit through the component
 // messages (componentReady, setFrameHeight, setComponentValue) so no build step is needed.
 (function () {
   "use strict";
@@ -48,16 +48,22 @@
       rows.map(function (r) { return r.label + ": " + r.percent + "% (" + r.count + ")"; }).join("; ") + ".";
   }
 
-  function draw(data) {
-    if (args.hidden) { return; }
+  function fill(data) {
+    // Put the counts into the bars; return the rows drawn, for the sentence beside the chart.
     var rows = args.options.map(function (o) {
-      var count = data.counts[o.key] || 0;
+      var count = (data.counts || {})[o.key] || 0;
       var percent = data.total ? Math.round(1000 * count / data.total) / 10 : 0;
       return { label: o.label, count: count, percent: percent };
     });
     var bars = figure.data[0];
     bars.x = rows.map(function (r) { return r.percent; });
     bars.text = rows.map(function (r) { return Math.round(r.percent) + "% (" + r.count + ")"; });
+    return rows;
+  }
+
+  function draw(data) {
+    if (args.hidden) { return; }
+    var rows = fill(data);
     paint(data, describe(data.total, rows));
   }
 
@@ -91,7 +97,7 @@
     // Streamlit sends this message again on every resize: the stream's numbers, when newer
     // than the page's, must win over the arguments drawn at the page's last run.
     var fresher = live && live.round === args.initial.round && live.total >= args.initial.total;
-    if (args.hidden) { showLocked(); } else if (fresher) { draw(live); } else { paint(args.initial, args.text); }
+    if (args.hidden) { showLocked(); } else if (fresher) { draw(live); } else { fill(args.initial); paint(args.initial, args.text); }
     if (changed) { connect(); }
   });
   window.addEventListener("resize", fitHeight);
