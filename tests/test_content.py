@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from rounds.content.loader import load_catalog
+from rounds.content.watch import WatchedCatalog
 from tests.conftest import CONTENT, ROOT
 
 FIRST = "asparaginase-aya-all"
@@ -132,3 +133,17 @@ def test_check_command_lists_problems_and_exits_non_zero(content):
     good = subprocess.run([*run, str(CONTENT)], cwd=ROOT, capture_output=True, text=True)
     assert good.returncode == 0, good.stderr
     assert "valid, 0 broken, 0 problem(s)" in good.stdout
+
+
+def test_an_edited_module_is_reloaded_once_the_check_interval_has_passed(content):
+    now = [0.0]
+    watched = WatchedCatalog(content, every=1.0, clock=lambda: now[0])
+    assert watched.get().get(FIRST).module is not None
+    module_file = content / "modules" / FIRST / "module.yaml"
+    module_file.write_text("title: [unclosed", encoding="utf-8")
+    now[0] = 0.5
+    assert watched.get().get(FIRST).module is not None  # not looked at yet: the same catalog
+    now[0] = 1.5
+    reloaded = watched.get()
+    assert reloaded.get(FIRST) is None or reloaded.get(FIRST).module is None
+    assert any(f"modules/{FIRST}/module.yaml" in str(p) for p in reloaded.problems)

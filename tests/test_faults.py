@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from rounds.content.loader import load_catalog
+from rounds.content.watch import CHECK_EVERY_S
 from rounds.store.engine import open_engine
 from rounds.store.participants import new_participant_id, record_attestation
 from rounds.store.tables import votes
@@ -127,6 +128,7 @@ def test_a_module_broken_while_the_app_runs_shows_its_error_card_and_keeps_resul
 
     broken = content / "modules" / MODULE.slug / "module.yaml"
     broken.write_text("title: [unclosed", encoding="utf-8")
+    time.sleep(CHECK_EVERY_S + 0.1)  # the app looks at the folder once a second
     at.switch_page(PAGES["home"]).run()
     assert not at.exception
     assert "This content could not be loaded" in texts(at)

@@ -8,7 +8,8 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from rounds.config import Settings, settings_from_env
-from rounds.content.loader import Catalog, content_fingerprint, load_catalog
+from rounds.content.loader import Catalog
+from rounds.content.watch import WatchedCatalog
 from rounds.store.engine import open_engine
 
 
@@ -29,11 +30,10 @@ def engine() -> Engine:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _catalog(content_dir: str, fingerprint: tuple) -> Catalog:
-    return load_catalog(Path(content_dir))
+def _watched(content_dir: str) -> WatchedCatalog:
+    return WatchedCatalog(Path(content_dir))
 
 
 def catalog() -> Catalog:
-    """Return the content catalog, reloaded whenever a file under `content/` changes."""
-    content_dir = settings().content_dir
-    return _catalog(str(content_dir), content_fingerprint(content_dir))
+    """Return the content catalog, reloaded within a second of a file under `content/` changing."""
+    return _watched(str(settings().content_dir)).get()
