@@ -1,0 +1,23 @@
+"""Text placed in Markdown that Rounds writes shows exactly as written."""
+
+from __future__ import annotations
+
+from rounds import markdown
+
+
+def test_markdown_control_characters_are_escaped():
+    assert markdown.escape("A | B *bold* [x](y) <b>") == r"A \| B \*bold\* \[x\]\(y\) \<b\>"
+
+
+def test_line_breaks_cannot_end_a_table_row():
+    assert markdown.escape("one\ntwo") == "one two"
+
+
+def test_table_has_a_header_row_a_rule_and_one_row_per_entry():
+    text = markdown.table(["Funder", "Support"], [["Amgen", "Sponsor"], ["A|B", "Grant"]])
+    assert text.splitlines() == [
+        "| Funder | Support |",
+        "|---|---|",
+        "| Amgen | Sponsor |",
+        r"| A\|B | Grant |",
+    ]
