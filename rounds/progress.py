@@ -8,8 +8,7 @@ from sqlalchemy import Engine
 
 from rounds.content.schema import Module
 from rounds.quiz import Score, best, is_passing
-from rounds.store import events, quiz, votes
-from rounds.store.evaluation import evaluation_of
+from rounds.store.standing import standing
 
 ARTICLE_OPENED = "article_opened"
 COMPLETED = "completed"
@@ -49,21 +48,15 @@ class Progress:
 
 def load_progress(engine: Engine, participant_id: str, module: Module) -> Progress:
     """Read a participant's progress through a module from the database."""
-    kinds = events.event_kinds(engine, participant_id, module.slug)
+    facts = standing(engine, participant_id, module.slug, poll_id(module))
     total = len(module.quiz.questions) if module.quiz else 0
-    post = [
-        Score(c, total) for c in quiz.finished_scores(engine, participant_id, module.slug, "post")
-    ]
-    pre = quiz.finished_scores(engine, participant_id, module.slug, "pre")
-    top = best(post)
+    top = best([Score(c, total) for c in facts.scores["post"]])
     pass_mark = module.quiz.pass_mark if module.quiz else 1.0
     return Progress(
-        read_article=ARTICLE_OPENED in kinds,
-        pre_done=bool(pre),
+        read_article=ARTICLE_OPENED in facts.event_kinds,
+        pre_done=bool(facts.scores["pre"]),
         best_post=top,
         passed=top is not None and is_passing(top, pass_mark),
-        evaluated=bool(evaluation_of(engine, module.slug, participant_id))
-        or module.evaluation is None,
-        voted=module.poll is None
-        or votes.voted_in_any_round(engine, poll_id(module), participant_id),
+        evaluated=facts.evaluated or module.evaluation is None,
+        voted=module.poll is None or facts.voted,
     )

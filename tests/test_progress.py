@@ -1,0 +1,38 @@
+"""A learner's progress through a module comes from their own stored rows, on each backend."""
+
+from __future__ import annotations
+
+from rounds.progress import ARTICLE_OPENED, load_progress, poll_id
+from rounds.store.evaluation import save_evaluation
+from rounds.store.events import record_event
+from rounds.store.votes import record_vote
+from tests.test_quiz import MODULE, QUIZ, RIGHT, learner, take, wrong_option
+
+ALL_WRONG = {q.key: wrong_option(q) for q in QUIZ.questions}
+
+
+def test_a_new_learner_has_done_nothing_yet(engine):
+    progress = load_progress(engine, learner(engine), MODULE)
+    assert [done for _, done in progress.steps()] == [True, False, False, False, False]
+    assert progress.best_post is None and not progress.pre_done and not progress.complete
+
+
+def test_each_step_counts_once_it_is_stored_and_only_for_its_learner(engine):
+    me, other = learner(engine), learner(engine)
+    take(engine, other, "post", RIGHT)  # another learner's rows never count for me
+    save_evaluation(engine, MODULE.slug, other, {MODULE.evaluation.statements[0].key: 5})
+
+    record_event(engine, me, MODULE.slug, ARTICLE_OPENED)
+    take(engine, me, "pre", ALL_WRONG)
+    take(engine, me, "post", ALL_WRONG)
+    progress = load_progress(engine, me, MODULE)
+    assert progress.read_article and progress.pre_done
+    assert progress.best_post.correct == 0 and not progress.passed
+
+    take(engine, me, "post", RIGHT)
+    save_evaluation(engine, MODULE.slug, me, {MODULE.evaluation.statements[0].key: None})
+    record_vote(engine, poll_id(MODULE), me, MODULE.poll.options[0].key)
+    progress = load_progress(engine, me, MODULE)
+    assert progress.best_post.correct == len(QUIZ.questions) and progress.passed
+    assert progress.evaluated and progress.voted and progress.complete
+    assert load_progress(engine, other, MODULE).voted is False
