@@ -8,7 +8,7 @@ from rounds.evaluation import summarise
 from rounds.store.evaluation import evaluation_counts, evaluation_of, save_evaluation
 from rounds.store.participants import new_participant_id, record_attestation
 from rounds.store.votes import record_vote, tally
-from rounds.tallies import describe, is_small, poll_results, results_visible
+from rounds.tallies import describe, is_small, poll_results, poll_rows, results_visible
 from tests.conftest import CONTENT
 
 MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
@@ -34,14 +34,16 @@ def test_poll_results_from_stored_votes(engine):
     assert results.set_index("key").loc[[first, second, third], "count"].tolist() == [2, 1, 1]
     assert results["count"].sum() == 4
     assert results.set_index("key").loc[first, "percent"] == 50.0
-    assert describe(results).startswith("4 votes.")
+    rows = poll_rows(POLL.options, tally(engine, "p", 1))
+    assert describe(rows).startswith("4 votes.")
+    assert [tuple(r) for r in rows] == list(results.itertuples(index=False, name=None))
     assert is_small(results)
 
 
 def test_no_votes_gives_zero_percent_not_an_error():
     results = poll_results(POLL.options, {})
     assert results["percent"].tolist() == [0.0] * len(POLL.options)
-    assert describe(results) == "No votes yet."
+    assert describe(poll_rows(POLL.options, {})) == "No votes yet."
 
 
 def test_results_visibility_rules():

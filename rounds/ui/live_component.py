@@ -18,7 +18,7 @@ from rounds.content.schema import Module
 from rounds.lifecycle import RoundInfo
 from rounds.routes import live_path
 from rounds.store.engine import utcnow
-from rounds.tallies import describe
+from rounds.tallies import describe, poll_rows
 
 _component = components.declare_component(
     "live_results", path=str(Path(__file__).with_name("live_results"))
@@ -40,7 +40,7 @@ def live_results(
     module: Module,
     info: RoundInfo,
     state: str,
-    results: pd.DataFrame,
+    counts: dict[str, int],
     *,
     key: str,
     large: bool = False,
@@ -51,7 +51,9 @@ def live_results(
     show_count: bool = True,
     heading: str = "Results so far",
 ) -> str | None:
-    """Draw the live chart; return "round:state" when the poll changed since this run."""
+    """Draw the live chart of `counts`; return "round:state" if the poll changed since this run."""
+    rows = poll_rows(module.poll.options, counts)
+    total = sum(r.count for r in rows)
     return _component(
         stream=live_path(module.slug, module.poll.key),
         options=[{"key": o.key, "label": o.label} for o in module.poll.options],
@@ -70,10 +72,10 @@ def live_results(
             "round": info.round,
             "state": state,
             "closes_in": info.seconds_left(utcnow()),
-            "total": int(results["count"].sum()),
-            "counts": dict(zip(results["key"], map(int, results["count"]), strict=True)),
+            "total": total,
+            "counts": {r.key: r.count for r in rows},
         },
-        text=describe(results),
+        text=describe(rows),
         key=key,
         default=None,
     )

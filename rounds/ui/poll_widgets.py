@@ -10,7 +10,7 @@ from rounds.progress import poll_id
 from rounds.store.engine import utcnow
 from rounds.store.polls import current_round
 from rounds.store.votes import record_vote, tally, vote_of
-from rounds.tallies import poll_results, results_visible
+from rounds.tallies import results_visible
 from rounds.ui import resources
 from rounds.ui.live_component import live_results
 from rounds.ui.outage import guarded_write
@@ -126,8 +126,8 @@ def draw_live_results(module: Module, drawn: RoundInfo, has_voted: bool) -> None
     visible = results_visible(
         module.poll.results_visibility, has_voted, closed=state is PollState.closed
     )
-    results = poll_results(module.poll.options, shared_tally(poll_id(module), drawn.round))
-    changed = live_results(module, drawn, state.value, results, key="poll_live", hidden=not visible)
+    counts = shared_tally(poll_id(module), drawn.round)
+    changed = live_results(module, drawn, state.value, counts, key="poll_live", hidden=not visible)
     if changed and changed != f"{drawn.round}:{state.value}":
         refresh_shared()
         st.rerun()

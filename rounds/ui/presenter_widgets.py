@@ -13,7 +13,6 @@ from rounds.qr import qr_png
 from rounds.routes import join_path
 from rounds.store.engine import utcnow
 from rounds.store.polls import reset, set_state, simulate_round
-from rounds.tallies import poll_results
 from rounds.ui import resources
 from rounds.ui.live_component import live_results
 from rounds.ui.outage import database_guard, guarded_write
@@ -139,12 +138,12 @@ def draw_live_chart(module: Module) -> None:
     """Draw the state, the response count and the chart, kept live by the results stream."""
     info = shared_round(poll_id(module))
     state = info.effective_state(utcnow())
-    results = poll_results(module.poll.options, shared_tally(poll_id(module), info.round))
+    counts = shared_tally(poll_id(module), info.round)
     changed = live_results(
         module,
         info,
         state.value,
-        results,
+        counts,
         key="presenter_live",
         large=True,
         show_text=st.session_state.get("presenter_show_count", True),
