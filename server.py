@@ -14,8 +14,10 @@ from rounds.live import LiveFeed
 from rounds.routes import attestation_routes, join_routes, live_routes
 from rounds.security import allowed_hosts, hardening
 from rounds.store.engine import open_engine
+from rounds.ui.server_socket import send_small_messages_at_once
 
 settings = settings_from_env()
+send_small_messages_at_once()  # before Streamlit binds its port
 
 
 @lru_cache(maxsize=1)

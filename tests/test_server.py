@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import socket
 from urllib.parse import urlsplit
 
 import pytest
@@ -66,3 +67,18 @@ def test_live_results_stream_only_for_polls_in_the_content(server):
         received += response.read1(4096)
     assert b"retry: 2000" in received and b'"state": "open"' in received
     conn.close()
+
+
+def test_connections_to_the_server_send_small_messages_without_delay():
+    from streamlit.web.server.starlette import starlette_server
+
+    from rounds.ui.server_socket import send_small_messages_at_once
+
+    send_small_messages_at_once()
+    send_small_messages_at_once()  # a second call must not wrap the socket twice
+    listening = starlette_server._bind_socket("127.0.0.1", 0, 8)
+    listening.setblocking(True)
+    with listening, socket.create_connection(listening.getsockname(), timeout=5):
+        accepted, _ = listening.accept()
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
