@@ -16,6 +16,9 @@ CSS = f"""
 /* Captions: a solid grey with 7:1 contrast instead of faded body text. */
 [data-testid="stCaptionContainer"] {{ opacity: 1; color: #595959; }}
 
+/* The main menu's "Made with Streamlit" line is faded the same way. */
+[data-testid="stMainMenuPopover"] span {{ opacity: 1; }}
+
 /* Buttons of every kind, links styled as buttons or page links, and the header's own. */
 [data-testid^="stBaseButton"], [data-testid="stBaseLinkButton-primary"],
 [data-testid="stBaseLinkButton-secondary"], [data-testid="stPopoverButton"],
@@ -43,9 +46,10 @@ CSS = f"""
   min-height: {TAP}; min-width: {TAP};
 }}
 
-/* Help icons stay 16 px to the eye; the button around each grows, and negative margins keep
-   the label's line where it was. */
-[data-testid="stTooltipIcon"] button, [data-testid="stDateInputCalendarButton"] {{
+/* Help icons (the bare "?" buttons, not buttons that carry a tooltip) stay 16 px to the eye;
+   the button around each grows, and negative margins keep the label's line where it was. */
+[data-testid="stTooltipIcon"] button:not([data-testid]),
+[data-testid="stDateInputCalendarButton"] {{
   min-height: {TAP}; min-width: {TAP}; margin: -14px;
 }}
 

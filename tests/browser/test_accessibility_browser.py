@@ -78,6 +78,9 @@ def test_every_page_has_no_serious_wcag_violation(tmp_path, browser, size):
             used.update(allowed)
 
         walk(page, base, check)
+        page.get_by_test_id("stMainMenuButton").click()  # Streamlit's own menu, on every page
+        page.get_by_test_id("stMainMenuPopover").wait_for()
+        check(Stop("main-menu", lambda page, base: None))
         context.close()
     assert not findings, "axe found:\n" + "\n".join(findings)
     stale = set(ALLOWED) - used

@@ -34,6 +34,7 @@ CHARTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
     sentence: (document.getElementById('text') || {}).textContent || null,
     caption: caption ? caption.innerText : null,
     dataframe: !!frame,
+    visible: gd.checkVisibility(),
     table: table ? [...table.querySelectorAll('tr')].map(
       tr => [...tr.querySelectorAll('th, td')].map(c => c.innerText)) : null,
     traces: gd._fullData.map(t => ({
@@ -99,10 +100,11 @@ def test_every_chart_has_its_numbers_in_text_and_colour_blind_safe_colours(tmp_p
         page = context.new_page()
 
         def drawn_charts(frame) -> list[dict]:
-            # A table beside a chart is drawn a moment after it (its tab, its data): wait.
+            # A table beside a visible chart is drawn a moment after it (its data): wait.
             for _ in range(40):
                 charts = charts_in(frame)
-                if all(c["table"] is not None or not c["dataframe"] for c in charts):
+                waiting = [c for c in charts if c["dataframe"] and c["visible"]]
+                if all(c["table"] is not None for c in waiting):
                     return charts
                 page.wait_for_timeout(250)
             return charts_in(frame)
