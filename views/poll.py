@@ -4,12 +4,9 @@ import streamlit as st
 
 from rounds.ui.modules import require_module
 from rounds.ui.poll_widgets import draw_poll
-from rounds.ui.progress_bar import draw_progress
 
 module = require_module("poll")
 
-draw_progress(module)
-st.title("Your opinion")
 draw_poll(module)
 st.page_link(
     "views/completion.py",

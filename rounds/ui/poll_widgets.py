@@ -13,11 +13,11 @@ from rounds.store.votes import record_vote, tally, vote_of
 from rounds.tallies import results_visible
 from rounds.ui import resources
 from rounds.ui.live_component import live_results
-from rounds.ui.outage import guarded_write
+from rounds.ui.outage import database_guard, guarded_write
+from rounds.ui.progress_bar import draw_progress
 from rounds.ui.tracking import participant, record
 
 REFRESH_SECONDS = 2
-_FIRST_VOTE = "poll_first_vote"  # set by the callback: the page's progress bar must catch up
 CLOSED_MESSAGE = "This poll is closed, so your vote was not counted."
 NOT_SAVED_MESSAGE = "Your choice is not saved yet: press Vote to send it."
 
@@ -41,7 +41,7 @@ def refresh_shared() -> None:
 
 
 @guarded_write("poll_error", "Your vote")
-def _vote(module: Module, first: bool) -> None:
+def _vote(module: Module) -> None:
     choice = st.session_state.get("poll_choice")
     if choice not in {o.key for o in module.poll.options}:
         st.session_state["poll_error"] = "Choose one of the options to vote."
@@ -55,27 +55,28 @@ def _vote(module: Module, first: bool) -> None:
         return
     record(module.slug, "voted")
     refresh_shared()  # everyone's next refresh shows this vote
-    st.session_state[_FIRST_VOTE] = first
 
 
 @st.fragment
 def draw_poll(module: Module) -> None:
-    """Draw the vote, the live results and the evidence; picking or voting reruns only this.
+    """Draw the poll's progress, vote, live results and evidence as one fragment.
 
-    A room of phones voting at once costs the server one short run per pick and per vote
-    instead of the whole page; only a first vote reruns the page, to tick its progress bar.
+    A pick or a vote reruns only this, not the site chrome around it: a room of phones voting at
+    once costs the server one short run per pick and per vote. The progress bar is inside so
+    that a first vote ticks the poll step off at once.
     """
-    if st.session_state.pop(_FIRST_VOTE, False):
-        st.rerun()
-    # Two fixed slots: whatever the vote section shows, the live results keep their place on
-    # the page, so their frame (and its stream) survives every rerun instead of reloading.
-    vote_slot, results_slot = st.container(), st.container()
-    with vote_slot:
-        drawn, mine = draw_vote(module)
-    with results_slot:
-        draw_live_results(module, drawn, has_voted=mine is not None)
-    if mine:
-        draw_evidence(module)
+    with database_guard():  # a fragment's own run happens outside the page's guard
+        draw_progress(module)
+        st.title("Your opinion")
+        # Two fixed slots: whatever the vote section shows, the live results keep their place on
+        # the page, so their frame (and its stream) survives every rerun instead of reloading.
+        vote_slot, results_slot = st.container(), st.container()
+        with vote_slot:
+            drawn, mine = draw_vote(module)
+        with results_slot:
+            draw_live_results(module, drawn, has_voted=mine is not None)
+        if mine:
+            draw_evidence(module)
 
 
 def draw_vote(module: Module) -> tuple[RoundInfo, str | None]:
@@ -102,7 +103,7 @@ def draw_vote(module: Module) -> tuple[RoundInfo, str | None]:
             "Change my vote" if mine else "Vote",
             type="primary",
             on_click=_vote,
-            args=(module, mine is None),
+            args=(module,),
             key="poll_vote",
         )
     else:

@@ -61,9 +61,12 @@ def test_one_learner_completes_the_module_and_downloads_the_certificate(server, 
     expect(page.get_by_text("What participants said")).to_be_visible()
 
     open_module_page(page, server, "poll")
+    expect(page.get_by_text("Module progress: 4 of 5 steps done")).to_be_visible()
     choose(page, MODULE.poll.question, MODULE.poll.options[0].label)
     page.get_by_role("button", name="Vote").click()
     expect(live_results(page).get_by_text("Results so far (n = 1)")).to_be_visible()
+    # The vote reran only the poll's fragment, and the progress bar inside it ticked.
+    expect(page.get_by_text("Module progress: 5 of 5 steps done")).to_be_visible()
 
     open_module_page(page, server, "completion")
     expect(page.get_by_text("You have completed this module.")).to_be_visible()
