@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import datetime as dt
 import os
 import random
 import re
-import resource
 import sys
 import tempfile
 import time
@@ -35,8 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.loadgen import profile, server, stats  # noqa: E402
+from bench.loadgen import docs, profile, server, stats  # noqa: E402
 from bench.loadgen.participant import Plan, Record, take_part  # noqa: E402
+from bench.loadgen.stats import p50_p95, seconds  # noqa: E402
 
 DOCS = ROOT / "docs" / "performance-load.md"
 SECTION = "## Live poll, "
@@ -62,38 +61,16 @@ class Outcome:
     log_problems: list[str]
 
 
-def _machine_busy() -> float:
-    """Return the CPU seconds all processes on this machine have used (from /proc/stat)."""
-    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    ticks = [int(x) for x in fields]
-    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)
-    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
 def wait_quiet(budget_s: float, threshold: float = 0.3) -> float:
     """Wait (at most `budget_s`) until other processes use under `threshold` cores; the use."""
     deadline = time.monotonic() + budget_s
     while True:
-        before = _machine_busy()
+        before = server.machine_busy()
         time.sleep(3)
-        busy = (_machine_busy() - before) / 3
+        busy = (server.machine_busy() - before) / 3
         if busy < threshold or time.monotonic() >= deadline:
             return busy
         time.sleep(min(10.0, max(0.0, deadline - time.monotonic())))
-
-
-def _cpu_self() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-async def _sampler(watch: server.ProcWatch, interval: float, stop: asyncio.Event) -> None:
-    deadline = time.monotonic() + 24 * 3600
-    while not stop.is_set() and time.monotonic() < deadline:
-        if watch.take() is None:
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), interval)
 
 
 async def run_load(srv: server.Server, args: argparse.Namespace) -> Outcome:
@@ -115,7 +92,7 @@ async def run_load(srv: server.Server, args: argparse.Namespace) -> Outcome:
 
     recorder = profile.Recorder(srv.proc.pid, args.profile) if args.profile else None
     stop = asyncio.Event()
-    sampler = asyncio.create_task(_sampler(watch, args.sample_every, stop))
+    sampler = asyncio.create_task(watch.every(args.sample_every, stop))
     connecting = asyncio.Semaphore(args.max_connecting)
     records = [Record(i) for i in range(args.participants)]
     rng = random.Random(args.seed)
@@ -126,8 +103,8 @@ async def run_load(srv: server.Server, args: argparse.Namespace) -> Outcome:
         await take_part(rec, srv.host, srv.port, plan, random.Random(seeds[rec.index]), connecting)
 
     loadavg_before = os.getloadavg()[0]
-    machine_before = _machine_busy()
-    cpu_before, started = _cpu_self(), time.time()
+    machine_before = server.machine_busy()
+    cpu_before, started = server.own_cpu(), time.time()
     tasks = [asyncio.create_task(one(rec)) for rec in records]
     deadline = args.ramp + args.stay + 2 * high + 4 * args.timeout + 30
     _, pending = await asyncio.wait(tasks, timeout=deadline)
@@ -138,8 +115,8 @@ async def run_load(srv: server.Server, args: argparse.Namespace) -> Outcome:
         if rec.error is None and rec.closed_at is None:  # cancelled before it started
             rec.error = f"{rec.step}: cut off by the run's deadline"
     wall = time.time() - started
-    loadgen_cpu = _cpu_self() - cpu_before
-    machine_cpu = _machine_busy() - machine_before
+    loadgen_cpu = server.own_cpu() - cpu_before
+    machine_cpu = server.machine_busy() - machine_before
     if recorder is not None:
         recorder.stop()
     window = watch.between(idle.at, time.time())
@@ -149,7 +126,7 @@ async def run_load(srv: server.Server, args: argparse.Namespace) -> Outcome:
     after = watch.take() or window[-1]
 
     votes = stats.stored_votes(srv.database, POLL_ID)
-    problems = log_problems(srv.log.read_text(errors="replace").splitlines())
+    problems = server.log_problems(srv.log.read_text(errors="replace").splitlines())
     return Outcome(
         n=args.participants,
         args=args,
@@ -168,33 +145,7 @@ async def run_load(srv: server.Server, args: argparse.Namespace) -> Outcome:
     )
 
 
-def log_problems(lines: list[str]) -> list[str]:
-    """Summarise the server log: each traceback as its last frame and exception, and warnings."""
-    found = []
-    frame = ""
-    in_traceback = False
-    for line in lines:
-        if line.startswith("Traceback"):
-            in_traceback, frame = True, ""
-        elif in_traceback and line.lstrip().startswith("File "):
-            frame = line.strip()
-        elif in_traceback and line and not line.startswith(" "):
-            found.append(f"{line.strip()} (at {frame})")
-            in_traceback = False
-        elif not in_traceback and any(w in line for w in ("Error", "WARN", "Exception")):
-            found.append(line.strip())
-    return found
-
-
 # --- reporting --------------------------------------------------------------------------------
-
-
-def _s(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
-
-
-def _p(values: list[float]) -> str:
-    return f"{_s(stats.percentile(values, 50))} / {_s(stats.percentile(values, 95))}"
 
 
 def lost_votes(out: Outcome) -> tuple[int, int, int]:
@@ -223,20 +174,24 @@ def rows(out: Outcome) -> list[tuple[str, str, str]]:
     first_errors = "; ".join(f"{n}x {e}" for e, n in sorted(errors.items(), key=lambda x: -x[1]))
     mb_in = sum(c.bytes_in for c in counters) / 1e6
     mb_assets = sum(v.assets_bytes for v in lives) / 1e6
+
+    def spread(step: str) -> str:
+        return p50_p95([getattr(r, step) for r in recs if getattr(r, step)])
+
     return [
         ("participants finished / started", f"{len(ok)} / {out.n}", "all"),
-        ("session start p50 / p95 (s)", _p([r.session_start for r in recs if r.session_start]), ""),
-        ("gate submit round trip p50 / p95 (s)", _p([r.gate_rtt for r in recs if r.gate_rtt]), ""),
-        ("option pick (rerun) p50 / p95 (s)", _p([r.choice_rtt for r in recs if r.choice_rtt]), ""),
+        ("session start p50 / p95 (s)", spread("session_start"), ""),
+        ("gate submit round trip p50 / p95 (s)", spread("gate_rtt"), ""),
+        ("option pick (rerun) p50 / p95 (s)", spread("choice_rtt"), ""),
         (
             "vote round trip p50 / p95 (s)",
-            _p([r.vote_rtt for r in recs if r.vote_rtt is not None]),
+            p50_p95([r.vote_rtt for r in recs if r.vote_rtt is not None]),
             f"p95 < {TARGETS['vote_p95_s']:.0f}",
         ),
         (
             "freshness p50 / p95 (s)",
-            _p(fresh.delays)
-            + f" (max {_s(max(fresh.delays, default=None))}; {len(fresh.delays):,} pairs,"
+            p50_p95(fresh.delays)
+            + f" (max {seconds(max(fresh.delays, default=None))}; {len(fresh.delays):,} pairs,"
             f" {fresh.missed} missed)",
             f"p95 < {TARGETS['fresh_p95_s']:.0f}",
         ),
@@ -293,7 +248,7 @@ def _refresh_rows(n: int, counters: list, lives: list) -> list[tuple[str, str, s
                 f"{done:,} / {sent:,} ({done / sent:.0%})",
                 "~100%",
             ),
-            ("fragment refresh latency p50 / p95 (s)", _p(latencies), "< 2"),
+            ("fragment refresh latency p50 / p95 (s)", p50_p95(latencies), "< 2"),
         ]
     streams = sum(v.connects for v in lives)
     if streams:
@@ -353,16 +308,7 @@ Machine: {box["cpu"]}, {box["cpus"]} CPUs, {box["memory"]} memory, {box["os"]}, 
 
 def write_docs(text: str) -> None:
     """Replace (or add) this N's section of docs/performance-load.md."""
-    current = DOCS.read_text() if DOCS.exists() else "# Performance under load: the live poll\n"
-    heading = text.splitlines()[0]
-    start = current.find(heading + "\n")
-    if start < 0:
-        updated = current.rstrip("\n") + "\n\n" + text
-    else:
-        following = current.find("\n## ", start + len(heading))
-        rest = current[following + 1 :] if following >= 0 else ""
-        updated = current[:start] + text.rstrip("\n") + "\n" + ("\n" + rest if rest else "")
-    DOCS.write_text(updated)
+    docs.replace_section(DOCS, text, "Performance under load: the live poll")
 
 
 def _think(value: str) -> tuple[float, float]:

@@ -21,7 +21,7 @@ from bench.loadgen.session import RunResult, Session, SessionCounters, SessionEr
 
 RESULTS_HEADER = re.compile(r"Results so far \(n = (\d+)\)")
 ATTEST_IMAGE = re.compile(r"\]\((_rounds/attest\?t=[^)\s]+)\)")
-OWN_VOTE = "Your vote:"
+OWN_VOTE = re.compile(r"Your vote: \*\*(.+?)\*\*")
 
 
 @dataclass
@@ -90,6 +90,79 @@ def _results_total(run: RunResult, live: LiveResults) -> int | None:
     return live.total_shown()
 
 
+def own_vote(run: RunResult) -> str | None:
+    """Return the label of the participant's own vote as a run shows it, or None."""
+    for body in run.texts("markdown"):
+        if found := OWN_VOTE.search(body):
+            return found.group(1)
+    return None
+
+
+async def open_poll(
+    record: Record,
+    session: Session,
+    live: LiveResults,
+    connecting: asyncio.Semaphore | None = None,
+) -> None:
+    """Load the poll page and open its websocket; the first run must draw the gate form."""
+    record.step = "open"
+    async with connecting or contextlib.nullcontext():
+        record.opened_at = time.time()
+        started = time.monotonic()
+        run = await session.open()
+        record.session_start = time.monotonic() - started
+    await live.render(run)
+    if session.widget("gate_submit") is None:
+        raise SessionError("the first run drew no gate form")
+
+
+async def pass_gate(record: Record, session: Session, live: LiveResults) -> None:
+    """Attest as a healthcare professional; note the participant id the hand-off token names."""
+    record.step = "gate"
+    await session.set_value("gate_attest", bool_value=True)
+    professions = session.options("gate_profession")
+    profession = professions[record.index % len(professions)]
+    await session.set_value("gate_profession", string_value=profession)
+    started = time.monotonic()
+    run = await session.click("gate_submit")
+    record.gate_rtt = time.monotonic() - started
+    await live.render(run)
+    if session.widget("poll_choice") is None:
+        raise SessionError(f"the gate did not open the poll: {run.texts('alert')}")
+    for body in run.texts("markdown"):
+        if found := ATTEST_IMAGE.search(body):
+            record.participant_id = participant_of(found.group(1).partition("t=")[2])
+            await session.fetch("/" + found.group(1))  # the cookie hand-off image
+
+
+async def pick(session: Session, live: LiveResults, label: str) -> float:
+    """Choose an option of the poll (a rerun); return the seconds it took."""
+    started = time.monotonic()
+    run = await session.set_value("poll_choice", string_value=label)
+    if run is not None:
+        await live.render(run)
+    return time.monotonic() - started
+
+
+async def vote(session: Session, live: LiveResults) -> tuple[RunResult, float]:
+    """Press the vote button; return the run it caused and the seconds it took."""
+    started = time.monotonic()
+    run = await session.click("poll_vote")
+    rtt = time.monotonic() - started
+    await live.render(run)
+    return run, rtt
+
+
+def not_acknowledged(run: RunResult, expected: str, shown: str | None, total: int | None) -> str:
+    """Describe a vote the page did not confirm."""
+    mine = "own vote not shown" if shown is None else f"own vote shown: {shown!r}"
+    count = "no results total" if total is None else f"n = {total}"
+    return (
+        f"vote for {expected!r} not acknowledged ({mine}, {count}, {len(run.elements)} elements, "
+        f"alerts {run.texts('alert')})"
+    )
+
+
 async def take_part(
     record: Record,
     host: str,
@@ -109,58 +182,23 @@ async def take_part(
     record.counters, record.live = session.counters, live.counters
 
     try:
-        record.step = "open"
-        async with connecting or contextlib.nullcontext():
-            record.opened_at = time.time()
-            started = time.monotonic()
-            run = await session.open()
-            record.session_start = time.monotonic() - started
-        await live.render(run)
-        if session.widget("gate_submit") is None:
-            raise SessionError("the first run drew no gate form")
-
-        record.step = "gate"
-        await session.set_value("gate_attest", bool_value=True)
-        professions = session.options("gate_profession")
-        profession = professions[record.index % len(professions)]
-        await session.set_value("gate_profession", string_value=profession)
-        started = time.monotonic()
-        run = await session.click("gate_submit")
-        record.gate_rtt = time.monotonic() - started
-        await live.render(run)
-        if session.widget("poll_choice") is None:
-            raise SessionError(f"the gate did not open the poll: {run.texts('alert')}")
-        for body in run.texts("markdown"):
-            if found := ATTEST_IMAGE.search(body):
-                record.participant_id = participant_of(found.group(1).partition("t=")[2])
-                await session.fetch("/" + found.group(1))  # the cookie hand-off image
+        await open_poll(record, session, live, connecting)
+        await pass_gate(record, session, live)
 
         await asyncio.sleep(rng.uniform(*plan.think))
         record.step = "pick"
-        options = session.options("poll_choice")
-        started = time.monotonic()
-        run = await session.set_value("poll_choice", string_value=rng.choice(options))
-        record.choice_rtt = time.monotonic() - started
-        if run is not None:
-            await live.render(run)
+        label = rng.choice(session.options("poll_choice"))
+        record.choice_rtt = await pick(session, live, label)
 
         await asyncio.sleep(rng.uniform(*plan.think))
         record.step = "vote"
         record.vote_sent_at = time.time()
-        started = time.monotonic()
-        run = await session.click("poll_vote")
-        record.vote_rtt = time.monotonic() - started
-        await live.render(run)
+        run, record.vote_rtt = await vote(session, live)
         record.voted_n = _results_total(run, live)
-        mine = any(OWN_VOTE in body for body in run.texts("markdown"))
-        record.acknowledged = mine and record.voted_n is not None
+        shown = own_vote(run)
+        record.acknowledged = shown is not None and record.voted_n is not None
         if not record.acknowledged:
-            shown = "own vote shown" if mine else "own vote not shown"
-            total = "no results total" if record.voted_n is None else f"n = {record.voted_n}"
-            raise SessionError(
-                f"vote not acknowledged ({shown}, {total}, {len(run.elements)} elements, "
-                f"alerts {run.texts('alert')})"
-            )
+            raise SessionError(not_acknowledged(run, label, shown, record.voted_n))
 
         record.step = "stay"
         await asyncio.sleep(plan.stay)

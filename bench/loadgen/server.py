@@ -8,8 +8,10 @@ can be sampled and its votes counted afterwards.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -21,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# Words that mark a log line as a problem: logging levels, Python warnings, exceptions.
+LOG_ALARMS = ("Error", "ERROR", "CRITICAL", "WARN", "Warning", "Exception")
 
 
 def _free_port() -> int:
@@ -159,6 +163,47 @@ class ProcWatch:
     def between(self, start: float, end: float) -> list[ProcSample]:
         """Return the samples taken in [start, end]."""
         return [s for s in self.samples if start <= s.at <= end]
+
+    async def every(self, interval: float, stop: asyncio.Event) -> None:
+        """Take a sample every `interval` seconds until `stop` is set or the process is gone."""
+        deadline = time.monotonic() + 24 * 3600
+        while not stop.is_set() and time.monotonic() < deadline:
+            if self.take() is None:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval)
+
+
+def log_problems(lines: list[str]) -> list[str]:
+    """Summarise a server log: each traceback as its last frame and exception, and warnings."""
+    found = []
+    frame = ""
+    in_traceback = False
+    for line in lines:
+        if line.startswith("Traceback"):
+            in_traceback, frame = True, ""
+        elif in_traceback and line.lstrip().startswith("File "):
+            frame = line.strip()
+        elif in_traceback and line and not line.startswith(" "):
+            found.append(f"{line.strip()} (at {frame})")
+            in_traceback = False
+        elif not in_traceback and any(w in line for w in LOG_ALARMS):
+            found.append(line.strip())
+    return found
+
+
+def machine_busy() -> float:
+    """Return the CPU seconds all processes on this machine have used (from /proc/stat)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    ticks = [int(x) for x in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)
+    return (sum(ticks[:8]) - idle) / CLOCK_TICKS
+
+
+def own_cpu() -> float:
+    """Return the CPU seconds this process (the load generator) has used."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def machine() -> dict[str, str]:

@@ -26,6 +26,16 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
+def seconds(value: float | None) -> str:
+    """Format seconds with two decimals ("-" for none)."""
+    return "-" if value is None else f"{value:.2f}"
+
+
+def p50_p95(values: Sequence[float]) -> str:
+    """Format the median and 95th percentile of some durations, as "0.12 / 0.40"."""
+    return f"{seconds(percentile(values, 50))} / {seconds(percentile(values, 95))}"
+
+
 @dataclass(frozen=True)
 class StoredVote:
     """A vote row as the server stored it."""
@@ -127,4 +137,32 @@ def server_use(idle: ProcSample, window: Sequence[ProcSample], after: ProcSample
         rss_peak_kb=max(s.rss_kb for s in points),
         rss_after_kb=after.rss_kb,
         threads_peak=max(s.threads for s in points),
+    )
+
+
+@dataclass(frozen=True)
+class MemoryDrift:
+    """Resident memory after a warm-up: the reading then, the highest since and the last."""
+
+    warm_kb: int
+    max_kb: int
+    end_kb: int
+    samples: int
+
+    @property
+    def growth(self) -> float:
+        """Return how far the highest reading rose above the warm-up one (0.05 = 5 %)."""
+        return (self.max_kb - self.warm_kb) / self.warm_kb if self.warm_kb else 0.0
+
+
+def memory_drift(samples: Sequence[ProcSample], warm_at: float, end_at: float) -> MemoryDrift:
+    """Summarise RSS from the first sample at or after `warm_at` up to `end_at` (epoch seconds)."""
+    after = [s for s in samples if warm_at <= s.at <= end_at]
+    if not after:
+        raise ValueError("no memory samples after the warm-up")
+    return MemoryDrift(
+        warm_kb=after[0].rss_kb,
+        max_kb=max(s.rss_kb for s in after),
+        end_kb=after[-1].rss_kb,
+        samples=len(after),
     )
