@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.loadgen import docs, profile, server, stats  # noqa: E402
+from bench.loadgen import cluster, docs, profile, server, stats  # noqa: E402
 from bench.loadgen.participant import Plan, Record, take_part  # noqa: E402
 from bench.loadgen.stats import p50_p95, seconds  # noqa: E402
 
@@ -78,7 +78,7 @@ async def run_load(srv: server.Server, args: argparse.Namespace) -> Outcome:
     low, high = args.think
     assets = not args.no_assets
     plan = Plan(stay=args.stay, think=(low, high), timeout=args.timeout, assets=assets)
-    watch = server.ProcWatch(srv.proc.pid)
+    watch = server.ProcWatch(srv.pids)
 
     warmup = Record(-1)
     warm_plan = Plan(stay=3, think=(0.2, 0.4), timeout=args.timeout, assets=assets)
@@ -90,7 +90,7 @@ async def run_load(srv: server.Server, args: argparse.Namespace) -> Outcome:
     if idle is None:
         raise RuntimeError("the server process is gone")
 
-    recorder = profile.Recorder(srv.proc.pid, args.profile) if args.profile else None
+    recorder = profile.Recorder(srv.pids[0], args.profile) if args.profile else None
     stop = asyncio.Event()
     sampler = asyncio.create_task(watch.every(args.sample_every, stop))
     connecting = asyncio.Semaphore(args.max_connecting)
@@ -126,7 +126,7 @@ async def run_load(srv: server.Server, args: argparse.Namespace) -> Outcome:
     after = watch.take() or window[-1]
 
     votes = stats.stored_votes(srv.database, POLL_ID)
-    problems = server.log_problems(srv.log.read_text(errors="replace").splitlines())
+    problems = server.log_problems(srv.log_text().splitlines())
     return Outcome(
         n=args.participants,
         args=args,
@@ -290,6 +290,8 @@ def section(out: Outcome) -> str:
         extra += f" --patches {a.patches}"
     if a.nice:
         extra += f" --nice {a.nice}"
+    if a.replicas:
+        extra += f" --replicas {a.replicas} --database {a.database}"
     return f"""{SECTION}{out.n:,} participants{label}
 
 Measured on {dt.date.today().isoformat()}; this section is rewritten by
@@ -357,6 +359,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", type=Path, help="record the server with py-spy (raw stacks) to this file"
     )
+    parser.add_argument(
+        "--replicas", type=int, default=0, help="N replicas behind nginx (deploy/cluster.py)"
+    )
+    parser.add_argument(
+        "--database", default="sqlite", help="with --replicas: sqlite, or a PostgreSQL URL"
+    )
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args(argv)
     if not 1 <= args.participants <= 5_000:
@@ -368,9 +376,13 @@ def main(argv: list[str] | None = None) -> int:
         busy = wait_quiet(args.wait_quiet)
         print(f"other processes use {busy:.2f} cores before the run")
     folder = Path(tempfile.mkdtemp(prefix="rounds-load-"))
-    with server.running(
-        folder / "server", root=args.app_dir.resolve(), patches=args.patches
-    ) as srv:
+    if args.replicas:
+        target = cluster.running_cluster(folder / "cluster", args.replicas, args.database)
+    else:
+        target = server.running(
+            folder / "server", root=args.app_dir.resolve(), patches=args.patches
+        )
+    with target as srv:
         out = asyncio.run(run_load(srv, args))
     label = f" ({args.label})" if args.label else ""
     print(f"{out.n} participants{label}, stay {args.stay:g} s, ramp {args.ramp:g} s")

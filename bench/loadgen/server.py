@@ -63,6 +63,15 @@ class Server:
         """Return the base URL."""
         return f"http://{self.host}:{self.port}"
 
+    @property
+    def pids(self) -> list[int]:
+        """Return the server processes to watch (one here; one per replica for a cluster)."""
+        return [self.proc.pid]
+
+    def log_text(self) -> str:
+        """Return the server's log."""
+        return self.log.read_text(errors="replace")
+
 
 @contextlib.contextmanager
 def running(
@@ -126,6 +135,18 @@ class ProcSample:
     threads: int
 
 
+def sample_all(pids: list[int]) -> ProcSample:
+    """Read several processes as one: CPU time, memory and threads summed."""
+    found = [sample(pid) for pid in pids]
+    return ProcSample(
+        max(f.at for f in found),
+        sum(f.cpu_s for f in found),
+        sum(f.rss_kb for f in found),
+        sum(f.hwm_kb for f in found),
+        sum(f.threads for f in found),
+    )
+
+
 def sample(pid: int) -> ProcSample:
     """Read a process's CPU time and memory from /proc (no psutil needed)."""
     stat = Path(f"/proc/{pid}/stat").read_text()
@@ -148,13 +169,13 @@ def sample(pid: int) -> ProcSample:
 class ProcWatch:
     """Samples of one process taken at a fixed interval."""
 
-    pid: int
+    pid: int | list[int]  # several: summed, as one (the replicas of a cluster)
     samples: list[ProcSample] = field(default_factory=list)
 
     def take(self) -> ProcSample | None:
         """Take one sample (None once the process is gone)."""
         try:
-            found = sample(self.pid)
+            found = sample_all(self.pid) if isinstance(self.pid, list) else sample(self.pid)
         except (FileNotFoundError, ProcessLookupError, ValueError):
             return None
         self.samples.append(found)

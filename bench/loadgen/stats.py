@@ -45,8 +45,10 @@ class StoredVote:
     stored_at: float  # epoch seconds (updated_at, UTC)
 
 
-def stored_votes(database: Path, poll_id: str) -> list[StoredVote]:
-    """Read every vote of a poll's round 1 from the server's SQLite file, oldest first."""
+def stored_votes(database: Path | str, poll_id: str) -> list[StoredVote]:
+    """Read every vote of a poll's round 1, oldest first, from a SQLite file or a database URL."""
+    if isinstance(database, str):
+        return _stored_votes_at(database, poll_id)
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as conn:
         rows = conn.execute(
             "SELECT participant_id, option_key, updated_at FROM votes "
@@ -166,3 +168,25 @@ def memory_drift(samples: Sequence[ProcSample], warm_at: float, end_at: float) -
         end_kb=after[-1].rss_kb,
         samples=len(after),
     )
+
+
+def _stored_votes_at(url: str, poll_id: str) -> list[StoredVote]:
+    from sqlalchemy import create_engine, select
+
+    from rounds.store.tables import votes
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(votes.c.participant_id, votes.c.option_key, votes.c.updated_at)
+                .where(votes.c.poll_id == poll_id, votes.c.round == 1)
+                .order_by(votes.c.updated_at)
+            ).all()
+    finally:
+        engine.dispose()
+    return [StoredVote(p, o, _epoch_of(at)) for p, o, at in rows]
+
+
+def _epoch_of(at: dt.datetime) -> float:
+    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).timestamp()
