@@ -12,7 +12,7 @@ Prints session start, gate, vote round trip, freshness (vote stored -> other par
 results counting it), fragment refreshes, server CPU and memory, and votes lost (acknowledged
 votes missing from the database). `--profile FILE` samples the server with py-spy (if
 installed) and prints where its GIL time went. `--write-docs` rewrites this N's section of
-docs/performance-load.md. The run ends by itself: every step has a timeout and the whole run a
+docs/performance.md. The run ends by itself: every step has a timeout and the whole run a
 deadline.
 """
 
@@ -37,7 +37,7 @@ from bench.loadgen import cluster, docs, profile, server, stats  # noqa: E402
 from bench.loadgen.participant import Plan, Record, take_part  # noqa: E402
 from bench.loadgen.stats import p50_p95, seconds  # noqa: E402
 
-DOCS = ROOT / "docs" / "performance-load.md"
+DOCS = ROOT / "docs" / "performance.md"
 SECTION = "## Live poll, "
 POLL_ID = "asparaginase-aya-all/frontline_blinatumomab"
 TARGETS = {"vote_p95_s": 1.0, "fresh_p95_s": 3.0, "kb_per_session": 250}
@@ -309,8 +309,8 @@ Machine: {box["cpu"]}, {box["cpus"]} CPUs, {box["memory"]} memory, {box["os"]}, 
 
 
 def write_docs(text: str) -> None:
-    """Replace (or add) this N's section of docs/performance-load.md."""
-    docs.replace_section(DOCS, text, "Performance under load: the live poll")
+    """Replace (or add) this N's section of docs/performance.md."""
+    docs.replace_section(DOCS, text, "Performance")
 
 
 def _think(value: str) -> tuple[float, float]:

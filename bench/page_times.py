@@ -8,7 +8,7 @@ runs it once to warm up and `--runs` times more, timing each run from the rerun 
 `script_finished` on an otherwise idle server (so the figure is the page's run time plus a
 loopback round trip, which the empty page's figure shows). The poll is timed before and after
 voting, and so is its live-results fragment alone. `--write-docs` rewrites the "Page run
-times" section of docs/performance-load.md.
+times" section of docs/performance.md.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.loadgen import server, stats  # noqa: E402
+from bench.loadgen import docs, server, stats  # noqa: E402
 from bench.loadgen.session import Session  # noqa: E402
 
-DOCS = ROOT / "docs" / "performance-load.md"
+DOCS = ROOT / "docs" / "performance.md"
 HEADING = "## Page run times"
 MODULE = "module=asparaginase-aya-all"
 PAGES = ["", "article", "quiz", "evaluation", "poll", "completion", "presenter", "dashboard"]
@@ -149,17 +149,8 @@ second small message of every reply waits for the browser's delayed ACK (40 ms o
 
 
 def write_docs(text: str) -> None:
-    """Replace (or add) this page-times section of docs/performance-load.md."""
-    current = DOCS.read_text() if DOCS.exists() else "# Performance under load: the live poll\n"
-    heading = text.splitlines()[0]
-    start = current.find(heading + "\n")
-    if start < 0:
-        updated = current.rstrip("\n") + "\n\n" + text
-    else:
-        following = current.find("\n## ", start + len(heading))
-        rest = current[following + 1 :] if following >= 0 else ""
-        updated = current[:start] + text.rstrip("\n") + "\n" + ("\n" + rest if rest else "")
-    DOCS.write_text(updated)
+    """Replace (or add) this page-times section of docs/performance.md."""
+    docs.replace_section(DOCS, text, "Performance")
 
 
 def main(argv: list[str] | None = None) -> int:
