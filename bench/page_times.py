@@ -101,9 +101,19 @@ async def _poll_after_vote(tab: Session, pid: int, runs: int) -> list[Row]:
     await tab.click("poll_vote")
     rows = [await _timed(f"/poll?{MODULE} (after voting)", tab, pid, runs, tab.rerun)]
     fragment = next(iter(tab.live_fragments), None)
-    if fragment is not None:
+    if fragment is not None:  # the earlier design: results refreshed by a timed fragment
         name = "poll live-results fragment alone (every 2 s per viewer)"
         rows.append(await _timed(name, tab, pid, runs, lambda: tab.rerun_fragment(fragment)))
+    options = iter(tab.options("poll_choice") * (runs + 1))
+
+    async def pick() -> object:  # what a phone costs per tap on an option: the poll's fragment
+        return await tab.set_value("poll_choice", string_value=next(options))
+
+    rows.append(
+        await _timed(
+            "poll: picking an option (reruns only the poll's fragment)", tab, pid, runs, pick
+        )
+    )
     return rows
 
 
