@@ -15,23 +15,16 @@ import contextlib
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # also when run as a script
+from deploy.replica import ROOT, free_port, serve_command, wait_healthy
+
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
-
-
-def free_port() -> int:
-    """Return a TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def render_nginx_conf(port: int, replica_ports: list[int], workdir: Path) -> str:
@@ -43,17 +36,6 @@ def render_nginx_conf(port: int, replica_ports: list[int], workdir: Path) -> str
         .replace("@@PORT@@", str(port))
         .replace("@@DIR@@", str(workdir))
     )
-
-
-def wait_healthy(url: str, seconds: float = 60) -> None:
-    """Wait until `url` answers 200."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
-            if response.status == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not become healthy in {seconds} s")
 
 
 class Cluster:
@@ -93,17 +75,7 @@ class Cluster:
             log = (self.workdir / f"replica-{i + 1}.log").open("w")
             self.processes.append(
                 subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "streamlit",
-                        "run",
-                        "server.py",
-                        "--server.port",
-                        str(port),
-                        "--server.address",
-                        "127.0.0.1",
-                    ],
+                    serve_command(port),
                     cwd=ROOT,
                     env=env,
                     stdout=log,

@@ -1,9 +1,9 @@
 """Start a Rounds server for a load run, and watch its process through /proc.
 
-The server is started as the browser tests start theirs (`tests/browser/conftest.py`, whose
-logic this copies without importing pytest): on a free port, with its own data folder and
-SQLite file; here the process and the database path are kept, so that its CPU time and memory
-can be sampled and its votes counted afterwards.
+The server is started as the browser tests and the cluster recipe start theirs
+(`deploy/replica.py`): on a free port, with its own data folder and SQLite file; here the process
+and the database path are kept, so that its CPU time and memory can be sampled and its votes
+counted afterwards.
 """
 
 from __future__ import annotations
@@ -12,40 +12,20 @@ import asyncio
 import contextlib
 import os
 import resource
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from deploy import replica  # noqa: E402
+
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Words that mark a log line as a problem: logging levels, Python warnings, exceptions.
 LOG_ALARMS = ("Error", "ERROR", "CRITICAL", "WARN", "Warning", "Exception")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(base: str, proc: subprocess.Popen, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited early:\n{log.read_text()[-3000:]}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp,
-        ):
-            if resp.status == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"server not healthy after {seconds}s:\n{log.read_text()[-3000:]}")
 
 
 @dataclass
@@ -88,40 +68,19 @@ def running(
     decides which `rounds` package is imported. `patches` names what-if changes applied in the
     server process (see `bench/loadgen/variant.py`).
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    database = folder / "rounds.db"
-    env = {
-        **os.environ,
-        "ROUNDS_DATA_DIR": str(folder / "data"),
-        "ROUNDS_DATABASE_URL": f"sqlite:///{database}",
-        **(extra_env or {}),
-    }
-    log = folder / "server.log"
+    port = replica.free_port()
+    command = None
     if patches:
         launcher = str(Path(__file__).with_name("variant.py"))
-        command = [sys.executable, launcher, patches, "run", script]
-    else:
-        command = [sys.executable, "-m", "streamlit", "run", script]
-    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=root,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_healthy(f"http://127.0.0.1:{port}", proc, log)
-        yield Server("127.0.0.1", port, proc, database, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+        command = [sys.executable, launcher, patches, "run", script, *replica.address_options(port)]
+    elif script != "server.py":
+        command = replica.serve_command(port, script)
+    with replica.running(folder, extra_env, root=root, command=command, port=port) as (
+        _,
+        proc,
+        log,
+    ):
+        yield Server("127.0.0.1", port, proc, folder / "rounds.db", log)
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from deploy import replica
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -28,67 +23,11 @@ CHROMIUM_ARGS = [
 REQUIRE_BROWSER = os.environ.get("ROUNDS_REQUIRE_BROWSER") == "1"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(base: str, proc: subprocess.Popen, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited early:\n{log.read_text()[-3000:]}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp,
-        ):
-            if resp.status == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"server not healthy after {seconds}s:\n{log.read_text()[-3000:]}")
-
-
 @contextlib.contextmanager
 def running_server(folder: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """Start `streamlit run server.py` on a free port with its own data; yield its base URL."""
-    port = _free_port()
-    folder.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "ROUNDS_DATA_DIR": str(folder / "data"),
-        "ROUNDS_DATABASE_URL": f"sqlite:///{folder / 'rounds.db'}",
-        **(extra_env or {}),
-    }
-    log = folder / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "server.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, proc, log)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with replica.running(folder, extra_env) as (port, _, _):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture
