@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import os
+import re
 import shutil
 
 import pytest
@@ -67,3 +69,18 @@ def test_voters_on_two_replicas_see_the_combined_tally(cluster, browser):
     engine.dispose()
     for _, page in pages:
         page.context.close()
+
+
+def test_scripts_and_styles_reach_browsers_compressed_through_nginx(cluster):
+    running, _ = cluster
+    conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+    conn.request("GET", "/")
+    page = conn.getresponse().read().decode()
+    scripts = re.findall(r'src="\.?/?(static/js/[^"]+\.js)"', page)
+    assert scripts, "no script in the page"
+    conn.request("GET", f"/{scripts[0]}", headers={"Accept-Encoding": "gzip"})
+    response = conn.getresponse()
+    body = response.read()
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert len(gzip.decompress(body)) > 2 * len(body)
