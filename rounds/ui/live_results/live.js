@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   var args = null, source = null, figure = null, shown = null, live = null;
+  var retry = null, pause = 1000;  // our own reconnection, for a stream the browser gave up on
 
   function send(type, extra) {
     var message = Object.assign({ isStreamlitMessage: true, type: type }, extra || {});
@@ -75,15 +76,28 @@
   }
 
   function connect() {
+    clearTimeout(retry);
+    retry = null;
     if (source) { source.close(); }
     source = new EventSource(args.stream);
     source.onmessage = function (event) {
+      pause = 1000;
       document.getElementById("offline").hidden = true;
       live = JSON.parse(event.data);
       draw(live);
       report(live);
     };
-    source.onerror = function () { document.getElementById("offline").hidden = false; fitHeight(); };
+    source.onerror = function () {
+      document.getElementById("offline").hidden = false;
+      fitHeight();
+      // The browser retries a dropped stream by itself but gives up for good on an HTTP error (a
+      // proxy's 502 while the server restarts, a captive portal's page): then retry here, slower
+      // each time.
+      if (source.readyState === EventSource.CLOSED && retry === null) {
+        retry = setTimeout(connect, pause);
+        pause = Math.min(2 * pause, 30000);
+      }
+    };
   }
 
   window.addEventListener("message", function (event) {
@@ -98,7 +112,8 @@
     // than the page's, must win over the arguments drawn at the page's last run.
     var fresher = live && live.round === args.initial.round && live.total >= args.initial.total;
     if (args.hidden) { showLocked(); } else if (fresher) { draw(live); } else { fill(args.initial); paint(args.initial, args.text); }
-    if (changed) { connect(); }
+    // A render after Streamlit reconnected is a good moment to revive a stream given up on.
+    if (changed || source.readyState === EventSource.CLOSED) { connect(); }
   });
   window.addEventListener("resize", fitHeight);
   send("streamlit:componentReady", { apiVersion: 1 });
