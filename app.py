@@ -12,7 +12,7 @@ from rounds.ui.modules import draw_problems
 from rounds.ui.outage import database_guard
 from rounds.ui.style import apply_style
 
-st.set_page_config(page_title="Rounds", page_icon="🩺", layout="centered")
+st.set_page_config(page_title="Rounds", page_icon="🩺")
 apply_style()
 
 PAGES = [
@@ -53,6 +53,8 @@ EDUCATOR_PAGES = [
 ]
 # Pages drawn without the site chrome (the big screen in a meeting room).
 BARE_PAGES = {"presenter"}
+# Pages that use the whole screen width; every other page reads as a centred column.
+WIDE_PAGES = {"presenter", "dashboard"}
 
 catalog = resources.catalog()
 site = catalog.site
@@ -69,11 +71,15 @@ with database_guard():
 every_page = PAGES + EDUCATOR_PAGES
 if participant is None:
     page = st.navigation(every_page, position="hidden")
+    st.set_page_config(layout="centered")
     with database_guard():
         gate.draw_gate(site)
     st.stop()
 
 page = st.navigation(every_page)
+# The layout is set once per run, here: a page setting it again after this script would race
+# with it when a run is cut short, and a big screen could be left in the narrow column.
+st.set_page_config(layout="wide" if page.url_path in WIDE_PAGES else "centered")
 with st.sidebar:
     gate.remember_in_browser()
 if page.url_path in BARE_PAGES:

@@ -6,7 +6,7 @@ from rounds.ui.educator_access import require_educator
 from rounds.ui.modules import require_module
 from rounds.ui.presenter_widgets import draw_big_screen, draw_controls
 
-st.set_page_config(page_title="Rounds · presenter", layout="wide")
+st.set_page_config(page_title="Rounds · presenter")
 require_educator()
 module = require_module("poll")
 
