@@ -92,6 +92,7 @@ def poll_bar(results: pd.DataFrame, *, large: bool = False) -> go.Figure:
             "ticksuffix": "%",
             "gridcolor": "#E5E5E5",
             "fixedrange": True,
+            "automargin": True,  # room for the tick labels and the title below the bars
         },
         yaxis={
             "tickmode": "array",
@@ -167,6 +168,7 @@ def evaluation_diverging(summary: pd.DataFrame) -> go.Figure:
             "zerolinecolor": _INK,
             "gridcolor": "#E5E5E5",
             "fixedrange": True,
+            "automargin": True,
         },
         yaxis={
             "tickmode": "array",

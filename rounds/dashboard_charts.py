@@ -30,8 +30,13 @@ def funnel_bar(funnel: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         **_LAYOUT,
         height=60 + 40 * max(len(funnel), 1),
-        yaxis={"autorange": "reversed", "fixedrange": True},
-        xaxis={"title": {"text": "participants"}, "fixedrange": True, "rangemode": "tozero"},
+        yaxis={"autorange": "reversed", "fixedrange": True, "automargin": True},
+        xaxis={
+            "title": {"text": "participants"},
+            "fixedrange": True,
+            "automargin": True,
+            "rangemode": "tozero",
+        },
     )
     return fig
 
@@ -57,8 +62,13 @@ def score_histogram(scores: pd.DataFrame) -> go.Figure:
         **_LAYOUT,
         barmode="group",
         height=320,
-        xaxis={"title": {"text": "score"}, "fixedrange": True},
-        yaxis={"title": {"text": "participants"}, "fixedrange": True, "rangemode": "tozero"},
+        xaxis={"title": {"text": "score"}, "fixedrange": True, "automargin": True},
+        yaxis={
+            "title": {"text": "participants"},
+            "fixedrange": True,
+            "automargin": True,
+            "rangemode": "tozero",
+        },
         legend={"orientation": "h", "y": 1.12},
     )
     return fig
@@ -86,7 +96,7 @@ def gain_bars(gain: pd.DataFrame) -> go.Figure:
         **_LAYOUT,
         barmode="group",
         height=120 + 90 * max(len(gain), 1),
-        xaxis={"range": [0, 100], "ticksuffix": "%", "fixedrange": True},
+        xaxis={"range": [0, 100], "ticksuffix": "%", "fixedrange": True, "automargin": True},
         yaxis={"autorange": "reversed", "fixedrange": True, "automargin": True},
         legend={"orientation": "h", "y": 1.08},
     )
@@ -118,7 +128,7 @@ def profession_bars(by_profession: pd.DataFrame) -> go.Figure:
         **_LAYOUT,
         barmode="stack",
         height=140 + 50 * max(len(groups), 1),
-        xaxis={"range": [0, 100], "ticksuffix": "%", "fixedrange": True},
+        xaxis={"range": [0, 100], "ticksuffix": "%", "fixedrange": True, "automargin": True},
         yaxis={"fixedrange": True, "automargin": True},
         legend={"orientation": "h", "y": -0.25},
     )
@@ -133,6 +143,11 @@ def votes_timeline(over_time: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         **_LAYOUT,
         height=260,
-        yaxis={"title": {"text": "votes"}, "fixedrange": True, "rangemode": "tozero"},
+        yaxis={
+            "title": {"text": "votes"},
+            "fixedrange": True,
+            "automargin": True,
+            "rangemode": "tozero",
+        },
     )
     return fig

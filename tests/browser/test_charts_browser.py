@@ -35,6 +35,13 @@ CHARTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
     caption: caption ? caption.innerText : null,
     dataframe: !!frame,
     visible: gd.checkVisibility(),
+    // Axis labels and titles drawn outside the chart's own box are cut off on screen.
+    clipped: [...gd.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text')]
+      .filter(t => {
+        const r = t.getBoundingClientRect(), b = gd.getBoundingClientRect();
+        return r.width > 0 && (r.left < b.left - 1 || r.right > b.right + 1
+          || r.top < b.top - 1 || r.bottom > b.bottom + 1);
+      }).map(t => t.textContent),
     table: table ? [...table.querySelectorAll('tr')].map(
       tr => [...tr.querySelectorAll('th, td')].map(c => c.innerText)) : null,
     traces: gd._fullData.map(t => ({
@@ -91,6 +98,8 @@ def check_every_chart(stop: Stop, chart: dict) -> None:
         assert all(t["name"] for t in chart["traces"]), stop.name
     has_text = chart["label"] or chart["dataframe"] or chart["caption"]
     assert has_text, f"{stop.name}: a chart without a table or sentence beside it"
+    if chart["visible"]:
+        assert not chart["clipped"], f"{stop.name}: axis text cut off: {chart['clipped']}"
 
 
 def test_every_chart_has_its_numbers_in_text_and_colour_blind_safe_colours(tmp_path, browser):
