@@ -141,5 +141,8 @@ def test_dashboard_loads_with_seeded_data_and_shows_the_stored_numbers(
     assert not at.exception
     assert funnel_counts(at)["voted"] == 7  # the rehearsal's 60 simulated voters are left out
     assert funnel_counts(at)["evaluated"] == 7
+    (table,) = [d.value for d in at.dataframe if "Step" in d.value.columns]
+    assert table["% of previous step"].iloc[0] == "—"  # nothing before the first step
+    assert "None" not in set(table["% of previous step"])
     at.toggle(key="dash_simulated").set_value(True).run()
     assert funnel_counts(at)["voted"] == 67

@@ -48,8 +48,12 @@ def draw_funnel(module: Module, filters: dashboard.Filters) -> None:
     """Draw the funnel from attestation to certificate with conversions."""
     steps = dashboard.funnel(resources.engine(), module, filters)
     st.plotly_chart(dashboard_charts.funnel_bar(steps), key="dash_funnel_chart", **CHART)
+    # No conversion for the first step or after a step nobody reached: a dash, not "None".
+    shown = steps.assign(
+        conversion_pct=[f"{v:g} %" if pd.notna(v) else "—" for v in steps["conversion_pct"]]
+    )
     _table(
-        steps,
+        shown,
         {"step": "Step", "participants": "Participants", "conversion_pct": "% of previous step"},
     )
 
