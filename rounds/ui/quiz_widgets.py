@@ -34,13 +34,13 @@ def _submit_pretest(module: Module) -> None:
     if any(v is None for v in chosen.values()):
         st.session_state["pre_error"] = "Please answer every question (a guess is fine)."
         return
+    if not all(is_valid_answer(module.quiz, key, v) for key, v in chosen.items()):
+        st.session_state["pre_error"] = "That answer is not one of the options."
+        return  # checked before anything is written: no attempt is stored half-way
     attempt = store.start_attempt(engine, pid, module.slug, "pre")
     for question in module.quiz.questions:
         option = chosen[question.key]
-        if is_valid_answer(module.quiz, question.key, option):
-            store.record_answer(
-                engine, attempt.id, question.key, option, is_correct(question, option)
-            )
+        store.record_answer(engine, attempt.id, question.key, option, is_correct(question, option))
     store.finish_attempt(engine, attempt.id)
     record(module.slug, "pre_finished")
     st.session_state.pop("pre_error", None)
