@@ -11,8 +11,10 @@ quotes or line breaks are quoted.
 from __future__ import annotations
 
 import datetime
+import io
 import re
 import unicodedata
+import zipfile
 
 import pandas as pd
 
@@ -93,3 +95,16 @@ def export_filename(
     parts = ["rounds", _safe_part(module_slug), _safe_part(what), f"{when:%Y-%m-%d}"]
     suffix = _safe_part(extension) or "csv"
     return "-".join(part for part in parts if part) + "." + suffix
+
+
+def to_zip_bytes(frames: dict[str, pd.DataFrame], stem: str) -> bytes:
+    """Return one ZIP holding each frame as `<stem>-<name>.csv` (written as `to_csv_bytes` does).
+
+    Frames exported together stay consistent with each other (the same pseudonyms throughout),
+    which separate downloads made at different moments could not promise.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in frames.items():
+            archive.writestr(f"{stem}-{_safe_part(name)}.csv", to_csv_bytes(frame))
+    return buffer.getvalue()

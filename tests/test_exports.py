@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 import io
+import zipfile
 
 import pandas as pd
 import pytest
 
-from rounds.exports import export_filename, neutralise, to_csv_bytes
+from rounds.exports import export_filename, neutralise, to_csv_bytes, to_zip_bytes
 
 BOM = b"\xef\xbb\xbf"
 
@@ -158,3 +159,18 @@ def test_filename_takes_another_extension():
     name = export_filename("sepsis", "outcomes", datetime.date(2026, 1, 5), extension="PDF")
 
     assert name == "rounds-sepsis-outcomes-2026-01-05.pdf"
+
+
+def test_rows_exported_together_come_as_one_zip_of_csv_files_written_alike():
+    people = pd.DataFrame({"participant_id": ["P0001", "P0002"], "country": ["España", "=1+1"]})
+    votes = pd.DataFrame({"participant_id": ["P0002"], "option_key": ["adopt_now"]})
+    data = to_zip_bytes({"participants": people, "votes": votes}, "rounds-m-rows-2026-11-24")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        stem = "rounds-m-rows-2026-11-24"
+        assert names == [f"{stem}-participants.csv", f"{stem}-votes.csv"]
+        first = archive.read(names[0])
+        assert first.startswith(b"\xef\xbb\xbf")  # the same BOM as a single CSV download
+        back = _read(first)
+        assert back["country"].tolist() == ["España", "'=1+1"]  # formulas neutralised
+        assert _read(archive.read(names[1]))["participant_id"].tolist() == ["P0002"]

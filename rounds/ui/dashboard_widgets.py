@@ -10,7 +10,7 @@ import streamlit as st
 from rounds import charts, dashboard, dashboard_charts
 from rounds.content.schema import Module
 from rounds.dashboard.outcomes import build_outcomes
-from rounds.exports import export_filename, to_csv_bytes
+from rounds.exports import export_filename, to_csv_bytes, to_zip_bytes
 from rounds.progress import poll_id
 from rounds.report import outcomes_pdf
 from rounds.store.polls import all_rounds
@@ -162,34 +162,45 @@ def draw_poll(module: Module, filters: dashboard.Filters) -> None:
 
 
 def draw_exports(module: Module, filters: dashboard.Filters) -> None:
-    """Offer CSV downloads of aggregates and de-identified rows, and the outcomes PDF."""
+    """Offer CSV downloads of aggregates and de-identified rows, and the outcomes PDF.
+
+    Every file is built when its button is pressed, not on each run of the page: at 100,000
+    participants the rows alone take seconds to read.
+    """
     engine, site, today = resources.engine(), resources.catalog().site, dt.date.today()
     st.caption(
         "CSV files are UTF-8 with BOM; cells that could run as spreadsheet formulas are "
-        "neutralised. Rows carry the anonymous participant id only."
+        "neutralised. Rows carry a pseudonym valid within one download, never a stored id."
     )
-    frames = {
-        "funnel": dashboard.funnel(engine, module, filters),
-        "question-gain": dashboard.question_gain(engine, module, filters),
-        "evaluation": dashboard.evaluation_summary(engine, module, filters),
-        "poll-rounds": dashboard.poll_by_round(engine, module, filters),
-    }
-    rows = {
-        f"{name}-rows": frame
-        for name, frame in dashboard.deidentified_rows(engine, module, filters).items()
+    aggregates = {
+        "funnel": dashboard.funnel,
+        "question-gain": dashboard.question_gain,
+        "evaluation": dashboard.evaluation_summary,
+        "poll-rounds": dashboard.poll_by_round,
     }
     columns = st.columns(2)
-    for i, (what, frame) in enumerate([*frames.items(), *rows.items()]):
+    for i, (what, view) in enumerate(aggregates.items()):
         columns[i % 2].download_button(
-            f"{what.replace('_', ' ').replace('-', ' ').capitalize()} (CSV)",
-            help="De-identified rows" if what.endswith("-rows") else "Aggregates",
-            data=to_csv_bytes(frame),
+            f"{what.replace('-', ' ').capitalize()} (CSV)",
+            help="Aggregates",
+            data=lambda view=view: to_csv_bytes(view(engine, module, filters)),
             file_name=export_filename(module.slug, what, today),
             mime="text/csv",
             on_click="ignore",
             key=f"dash_csv_{what}",
             icon=":material/download:",
         )
+    stem = export_filename(module.slug, "rows", today, extension="csv").removesuffix(".csv")
+    st.download_button(
+        "De-identified rows (ZIP of CSV files)",
+        help="Participants, quiz answers, evaluation answers and votes, with one set of pseudonyms",
+        data=lambda: to_zip_bytes(dashboard.deidentified_rows(engine, module, filters), stem),
+        file_name=f"{stem}.zip",
+        mime="application/zip",
+        on_click="ignore",
+        key="dash_rows_zip",
+        icon=":material/folder_zip:",
+    )
     st.download_button(
         "Outcomes report (PDF)",
         data=lambda: outcomes_pdf(build_outcomes(engine, module, site, filters)),
