@@ -126,7 +126,12 @@ def test_dashboard_loads_on_an_empty_database(monkeypatch, tmp_path, configured)
     at = dashboard(monkeypatch, tmp_path)
     assert not at.exception
     assert [t.label for t in at.tabs] == ["Funnel", "Learning", "Evaluation", "Poll", "Exports"]
-    assert len(at.get("download_button")) >= 5
+    assert len(at.get("download_button")) == 0  # only the open tab is drawn (and read)
+    for tab in ["Learning", "Evaluation", "Poll", "Exports"]:
+        at.session_state["dash_tab"] = tab
+        at.run()
+        assert not at.exception, tab
+    assert len(at.get("download_button")) == 6  # four aggregates, the rows, the report
 
 
 def test_dashboard_loads_with_seeded_data_and_shows_the_stored_numbers(
