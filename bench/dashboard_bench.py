@@ -39,6 +39,7 @@ import sqlalchemy  # noqa: E402
 from sqlalchemy import Engine, create_engine, text  # noqa: E402
 
 from bench.dashboard_seed import DAYS, REHEARSAL_VOTERS, START, seed  # noqa: E402
+from bench.loadgen.server import busy_cores, wait_quiet  # noqa: E402
 from rounds import dashboard  # noqa: E402
 from rounds.content.loader import load_catalog  # noqa: E402
 from rounds.store.engine import open_engine  # noqa: E402
@@ -101,29 +102,6 @@ def create_indexes(engine: Engine, specs: list[str]) -> list[str]:
 
 
 # --- a quiet machine ------------------------------------------------------------------------
-
-
-def busy_cores(seconds: float = 3.0) -> float:
-    """Return how many CPUs the whole machine kept busy over the next `seconds` (/proc/stat)."""
-
-    def busy() -> float:
-        ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]]
-        return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
-
-    before = busy()
-    time.sleep(seconds)
-    return (busy() - before) / seconds
-
-
-def wait_quiet(budget_s: float, threshold: float = 0.3) -> float:
-    """Wait (at most `budget_s`) until the machine is nearly idle; return the cores in use."""
-    deadline = time.monotonic() + budget_s
-    while True:
-        cores = busy_cores()
-        if cores < threshold or time.monotonic() >= deadline:
-            return cores
-        print(f"waiting for a quiet machine ({cores:.1f} CPUs busy)", flush=True)
-        time.sleep(min(20.0, max(0.0, deadline - time.monotonic())))
 
 
 # --- backends ---------------------------------------------------------------------------------

@@ -61,18 +61,6 @@ class Outcome:
     log_problems: list[str]
 
 
-def wait_quiet(budget_s: float, threshold: float = 0.3) -> float:
-    """Wait (at most `budget_s`) until other processes use under `threshold` cores; the use."""
-    deadline = time.monotonic() + budget_s
-    while True:
-        before = server.machine_busy()
-        time.sleep(3)
-        busy = (server.machine_busy() - before) / 3
-        if busy < threshold or time.monotonic() >= deadline:
-            return busy
-        time.sleep(min(10.0, max(0.0, deadline - time.monotonic())))
-
-
 async def run_load(srv: server.Server, args: argparse.Namespace) -> Outcome:
     """Warm the server, run N participants against it and collect the measurements."""
     low, high = args.think
@@ -373,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.nice:
         os.nice(args.nice)  # the server started below inherits it
     if args.wait_quiet > 0:
-        busy = wait_quiet(args.wait_quiet)
+        busy = server.wait_quiet(args.wait_quiet)
         print(f"other processes use {busy:.2f} cores before the run")
     folder = Path(tempfile.mkdtemp(prefix="rounds-load-"))
     if args.replicas:

@@ -180,6 +180,24 @@ def machine_busy() -> float:
     return (sum(ticks[:8]) - idle) / CLOCK_TICKS
 
 
+def busy_cores(seconds: float = 3.0) -> float:
+    """Return how many CPUs the whole machine kept busy over the next `seconds`."""
+    before = machine_busy()
+    time.sleep(seconds)
+    return (machine_busy() - before) / seconds
+
+
+def wait_quiet(budget_s: float, threshold: float = 0.3) -> float:
+    """Wait (at most `budget_s`) until the machine is nearly idle; return the cores in use."""
+    deadline = time.monotonic() + budget_s
+    while True:
+        cores = busy_cores()
+        if cores < threshold or time.monotonic() >= deadline:
+            return cores
+        print(f"waiting for a quiet machine ({cores:.1f} CPUs busy)", flush=True)
+        time.sleep(min(20.0, max(0.0, deadline - time.monotonic())))
+
+
 def own_cpu() -> float:
     """Return the CPU seconds this process (the load generator) has used."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
