@@ -13,6 +13,7 @@ import uuid
 from sqlalchemy import Engine, func, insert, select, text
 
 from rounds.progress import ARTICLE_OPENED, COMPLETED, poll_id
+from rounds.quiz import stored_result
 from rounds.store.tables import (
     attestations,
     evaluation_answers,
@@ -68,21 +69,23 @@ class Seeder:
         rng, attempt_id = self.rng, self.next_attempt
         self.next_attempt += 1
         finished = rng.random() < 0.95
-        rows[quiz_attempts].append(
-            {
-                "id": attempt_id,
-                "participant_id": pid,
-                "module": self.module.slug,
-                "phase": phase,
-                "seed": rng.randrange(1, 2**31),
-                "started_at": at,
-                "finished_at": at + dt.timedelta(minutes=3) if finished else None,
-            }
-        )
-        right = 0
+        attempt = {
+            "id": attempt_id,
+            "participant_id": pid,
+            "module": self.module.slug,
+            "phase": phase,
+            "seed": rng.randrange(1, 2**31),
+            "started_at": at,
+            "finished_at": at + dt.timedelta(minutes=3) if finished else None,
+            "correct": None,
+            "question_set": None,
+            "correct_mask": None,
+        }
+        rows[quiz_attempts].append(attempt)
+        given = []
         for n, question in enumerate(self.questions):
             correct = rng.random() < p_right
-            right += correct
+            given.append((question.key, correct))
             rows[quiz_answers].append(
                 {
                     "attempt_id": attempt_id,
@@ -92,7 +95,10 @@ class Seeder:
                     "answered_at": at + dt.timedelta(seconds=30 * (n + 1)),
                 }
             )
-        return right if finished else -1
+        if not finished:
+            return -1
+        attempt.update(stored_result(given))  # as `finish_attempt` stores it
+        return attempt["correct"]
 
     def participant(self, rows: dict) -> None:
         """Add one participant's whole path through the module to `rows`."""

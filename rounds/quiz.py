@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rounds.content.schema import Option, Question, Quiz
@@ -45,6 +47,36 @@ def score(quiz: Quiz, answers: dict[str, str]) -> Score:
     """Score a set of answers {question key: option key} against the quiz."""
     correct = sum(1 for q in quiz.questions if answers.get(q.key) == q.correct)
     return Score(correct, len(quiz.questions))
+
+
+def question_set(keys: Iterable[str]) -> int:
+    """Return a fingerprint of a set of question keys: the same set gives the same number.
+
+    A finished attempt stores the fingerprint of the questions it answered; where it matches
+    the quiz's, the attempt's stored number correct counts exactly the quiz's questions.
+    """
+    text = "\n".join(sorted(set(keys))).encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big") >> 1
+
+
+MASK_QUESTIONS = 63  # a quiz with more questions stores no `correct_mask`
+
+
+def stored_result(answers: Iterable[tuple[str, bool]]) -> dict[str, int | None]:
+    """Return what a finished attempt stores of its (question key, is correct) answers.
+
+    `correct` is the number of right answers, `question_set` the fingerprint of the questions
+    answered and `correct_mask` has bit i set when the i-th of them, in key order, was answered
+    right (None beyond `MASK_QUESTIONS` questions).
+    """
+    right = dict(answers)
+    keys = sorted(right)
+    mask = sum(1 << i for i, key in enumerate(keys) if right[key])
+    return {
+        "correct": sum(1 for key in keys if right[key]),
+        "question_set": question_set(keys),
+        "correct_mask": mask if len(keys) <= MASK_QUESTIONS else None,
+    }
 
 
 def is_passing(result: Score, pass_mark: float) -> bool:

@@ -20,6 +20,7 @@ from rounds.lifecycle import PollState
 from rounds.progress import ARTICLE_OPENED, COMPLETED, poll_id
 from rounds.store import evaluation, events, participants, polls, quiz, votes
 from rounds.store.tables import participants as participants_table
+from rounds.store.tables import quiz_attempts
 from tests.conftest import CONTENT
 
 MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
@@ -186,6 +187,28 @@ def test_score_distribution_uses_first_pre_and_best_post(engine, cohort):
         ("post", 75, 1),  # B
         ("post", 100, 3),  # A (best of two) C F
     ]
+
+
+def test_scores_count_only_the_quiz_questions_also_for_attempts_storing_none(engine, cohort):
+    shorter = MODULE.model_copy(
+        update={"quiz": MODULE.quiz.model_copy(update={"questions": QUESTIONS[:3]})}
+    )
+    # Over questions 1-3, first pre: A 1, B 2, C 0, E 2, F 3; best post: A 3, B 2, C 3, D 1, F 3.
+    expected = [1, 1, 2, 1, 0, 1, 1, 3]  # pre 0-3 of 3, then post
+
+    def scores() -> list[int]:
+        return list(dashboard.score_distribution(engine, shorter, Filters())["participants"])
+
+    assert scores() == expected
+    full, gain = funnel_counts(engine, Filters()), dashboard.question_gain(engine, shorter)
+    assert list(gain["pre_n"]) == [6, 6, 6]  # the answers to those 3 questions, as with all 4
+    with engine.begin() as conn:  # as if finished by an older version: nothing stored
+        conn.execute(
+            update(quiz_attempts).values(correct=None, question_set=None, correct_mask=None)
+        )
+    assert scores() == expected
+    assert funnel_counts(engine, Filters()) == full
+    assert dashboard.question_gain(engine, shorter).equals(gain)
 
 
 def test_question_gain_compares_all_finished_answers_in_quiz_order(engine, cohort):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select, text
 
 from rounds.lifecycle import PollState
+from rounds.quiz import question_set
 from rounds.store.engine import migrate, open_engine, schema_version
 from rounds.store.participants import latest_attestation, new_participant_id, record_attestation
 from rounds.store.polls import reset, set_state
-from rounds.store.tables import SCHEMA_VERSION, attestations, votes
+from rounds.store.quiz import finish_attempt, record_answer, start_attempt
+from rounds.store.tables import SCHEMA_VERSION, attestations, metadata, quiz_attempts, votes
 from rounds.store.votes import record_vote, tally, vote_of, voted_in_any_round
 
 POLL = "asparaginase-aya-all/frontline_blinatumomab"
@@ -28,6 +30,65 @@ def test_schema_is_created_and_its_version_recorded(database_url):
         assert schema_version(conn) == SCHEMA_VERSION
     assert migrate(engine) == SCHEMA_VERSION  # a second start changes nothing
     engine.dispose()
+
+
+def sit(engine, pid: str, right: int, finish: bool = True) -> int:
+    """Answer four questions, the first `right` of them correctly; return the attempt id."""
+    attempt = start_attempt(engine, pid, "m", "post")
+    for n in range(4):
+        record_answer(engine, attempt.id, f"q{n}", "a", n < right)
+    if finish:
+        finish_attempt(engine, attempt.id)
+    return attempt.id
+
+
+def stored_scores(engine) -> dict[int, tuple]:
+    """Return {attempt id: (number correct, question set, correct mask)} as stored."""
+    columns = (quiz_attempts.c.id, quiz_attempts.c.correct, quiz_attempts.c.question_set,
+               quiz_attempts.c.correct_mask)  # fmt: skip
+    with engine.connect() as conn:
+        return {attempt: tuple(stored) for attempt, *stored in conn.execute(select(*columns))}
+
+
+ASKED = question_set(f"q{n}" for n in range(4))
+
+
+def test_a_finished_attempt_keeps_its_number_correct_and_the_questions_asked(engine):
+    pid = attested(engine)
+    three, open_one = sit(engine, pid, 3), sit(engine, pid, 2, finish=False)
+    finish_attempt(engine, three)  # again: nothing changes
+    assert stored_scores(engine) == {three: (3, ASKED, 0b0111), open_one: (None, None, None)}
+
+
+def test_a_version_two_database_gets_stored_scores_and_the_new_indexes(database_url):
+    engine = open_engine(database_url)
+    pid = attested(engine)
+    scored = {sit(engine, pid, right): (right, ASKED, 2**right - 1) for right in (0, 2, 4)}
+    unfinished = sit(engine, pid, 1, finish=False)
+    new_indexes = {"ix_participants_simulated", "ix_attestations_participant",
+                   "ix_votes_participant", "ix_quiz_attempts_scores", "ix_quiz_answers_question",
+                   "ix_evaluation_answers_participant", "ix_evaluation_answers_summary",
+                   "ix_events_module_kind"}  # fmt: skip
+    with engine.begin() as conn:  # back to version 2: no stored scores, none of those indexes
+        for name in new_indexes:
+            conn.execute(text(f"DROP INDEX {name}"))
+        conn.execute(
+            text("CREATE INDEX ix_attestations_participant_id ON attestations (participant_id)")
+        )
+        conn.execute(text("ALTER TABLE quiz_attempts DROP COLUMN correct"))
+        conn.execute(text("ALTER TABLE quiz_attempts DROP COLUMN question_set"))
+        conn.execute(text("ALTER TABLE quiz_attempts DROP COLUMN correct_mask"))
+        conn.execute(text("UPDATE schema_info SET version = 2"))
+    engine.dispose()
+    upgraded = open_engine(database_url)
+    with upgraded.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+        found = {
+            i["name"] for t in metadata.sorted_tables for i in inspect(conn).get_indexes(t.name)
+        }
+    assert new_indexes <= found and "ix_attestations_participant_id" not in found
+    assert stored_scores(upgraded) == {**scored, unfinished: (None, None, None)}
+    upgraded.dispose()
 
 
 def test_attestation_is_recorded_with_version_profession_and_country(engine):

@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from rounds.content.schema import Module
-from rounds.dashboard.filters import EVERYTHING, Filters, counted, reading, within
+from rounds.dashboard.filters import EVERYTHING, Filters, Who, reading, tally, within
 from rounds.evaluation import summarise
 from rounds.store.tables import evaluation_answers
 
@@ -21,17 +21,21 @@ def evaluation_summary(
     An answer counts in the range of its latest revision (`answered_at`).
     """
     statements = module.evaluation.statements if module.evaluation else []
-    query = (
-        select(evaluation_answers.c.statement_key, evaluation_answers.c.value, func.count())
-        .where(
-            evaluation_answers.c.module == module.slug,
-            within(evaluation_answers.c.answered_at, filters),
-            counted(evaluation_answers.c.participant_id, filters),
+
+    def query(who: Who):
+        return (
+            select(evaluation_answers.c.statement_key, evaluation_answers.c.value, func.count())
+            .where(
+                evaluation_answers.c.module == module.slug,
+                within(evaluation_answers.c.answered_at, filters),
+                who(evaluation_answers.c.participant_id),
+            )
+            .group_by(evaluation_answers.c.statement_key, evaluation_answers.c.value)
         )
-        .group_by(evaluation_answers.c.statement_key, evaluation_answers.c.value)
-    )
+
     with reading(engine) as conn:
-        counts = [(key, value, int(n)) for key, value, n in conn.execute(query)]
+        found = tally(conn, query, filters, keys=2)
+    counts = [(key, value, n) for (key, value), (n,) in found.items()]
     return summarise(statements, counts)
 
 
@@ -42,7 +46,11 @@ def commitment_to_change(
 
     None when the module has no evaluation.
     """
-    summary = evaluation_summary(engine, module, filters)
+    return commitment_of(evaluation_summary(engine, module, filters))
+
+
+def commitment_of(summary: pd.DataFrame) -> dict | None:
+    """Return the commitment row of an evaluation summary (see `commitment_to_change`)."""
     if summary.empty:
         return None
     rows = summary.to_dict("records")

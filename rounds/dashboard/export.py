@@ -10,7 +10,6 @@ from rounds.dashboard.filters import (
     EVERYTHING,
     Filters,
     as_text,
-    counted,
     counted_votes,
     read_frame,
     reading,
@@ -21,13 +20,14 @@ from rounds.dashboard.poll import latest_attestations
 from rounds.store.tables import (
     attestations,
     evaluation_answers,
+    participants,
     quiz_answers,
     quiz_attempts,
     votes,
 )
 
 EXPORT_COLUMNS = {
-    "participants": ["participant_id", "profession", "country", "attested_at"],
+    "participants": ["participant_id", "simulated", "profession", "country", "attested_at"],
     "quiz_answers": [
         "participant_id",
         "phase",
@@ -44,17 +44,23 @@ TIME_COLUMNS = {"attested_at", "answered_at", "created_at", "updated_at"}
 
 
 def _queries(module: Module, filters: Filters) -> dict:
-    """Return the SELECT behind each frame, and the latest attestation of everyone counted."""
+    """Return the SELECT behind each frame; simulated participants are left out afterwards.
+
+    "participants" lists every participant, simulated or not, with their latest attestation.
+    """
     latest = latest_attestations()
     return {
         "participants": select(
-            attestations.c.participant_id,
+            participants.c.id,
+            participants.c.simulated,
             attestations.c.profession,
             attestations.c.country,
             as_text(attestations.c.attested_at),
-        )
-        .select_from(attestations.join(latest, latest.c.id == attestations.c.id))
-        .where(counted(attestations.c.participant_id, filters)),
+        ).select_from(
+            participants.outerjoin(latest, latest.c.participant_id == participants.c.id).outerjoin(
+                attestations, attestations.c.id == latest.c.id
+            )
+        ),
         "quiz_answers": select(
             quiz_attempts.c.participant_id,
             quiz_attempts.c.phase,
@@ -71,7 +77,6 @@ def _queries(module: Module, filters: Filters) -> dict:
             quiz_attempts.c.module == module.slug,
             quiz_attempts.c.finished_at.is_not(None),
             within(quiz_attempts.c.finished_at, filters),
-            counted(quiz_attempts.c.participant_id, filters),
         )
         .order_by(quiz_answers.c.attempt_id, quiz_answers.c.question_key),
         "evaluation": select(
@@ -83,7 +88,6 @@ def _queries(module: Module, filters: Filters) -> dict:
         .where(
             evaluation_answers.c.module == module.slug,
             within(evaluation_answers.c.answered_at, filters),
-            counted(evaluation_answers.c.participant_id, filters),
         )
         .order_by(evaluation_answers.c.participant_id, evaluation_answers.c.statement_key),
         "votes": select(
@@ -116,6 +120,14 @@ def deidentified_rows(
             for name, query in _queries(module, filters).items()
         }
     attested = frames.pop("participants")
+    if not filters.include_simulated:
+        simulated = attested.loc[attested.pop("simulated").astype(bool), "participant_id"]
+        frames = {
+            name: frame[~frame["participant_id"].isin(simulated)].reset_index(drop=True)
+            for name, frame in frames.items()
+        }
+    else:
+        attested = attested.drop(columns="simulated")
     seen = pd.concat([frame["participant_id"] for frame in frames.values()]).unique()
     people = pd.DataFrame({"participant_id": sorted(seen)}, columns=["participant_id"])
     frames = {"participants": people.merge(attested, on="participant_id", how="left"), **frames}

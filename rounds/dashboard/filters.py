@@ -9,12 +9,22 @@ first cast; a changed vote keeps that moment and counts with its current option)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Engine, String, and_, cast, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Select,
+    String,
+    and_,
+    cast,
+    select,
+    true,
+)
 
 from rounds.content.schema import Module
 from rounds.progress import poll_id
@@ -64,32 +74,41 @@ def within(column, filters: Filters) -> ColumnElement[bool]:
     return and_(true(), *conditions)
 
 
-def counted(participant_column, filters: Filters) -> ColumnElement[bool]:
-    """Return the condition that a row's participant counts (not simulated, unless asked)."""
-    if filters.include_simulated:
-        return true()
-    simulated = select(participants.c.id).where(participants.c.simulated)
-    return participant_column.not_in(simulated)
+Who = Callable[[ColumnElement], ColumnElement[bool]]
 
 
-def finished_attempts(module: Module, phase: str, filters: Filters) -> list[ColumnElement[bool]]:
-    """Return the conditions for the counted attempts of a phase finished in the range."""
+def everyone(_participant: ColumnElement) -> ColumnElement[bool]:
+    """Return the condition that keeps every participant's rows."""
+    return true()
+
+
+def simulated_only(participant: ColumnElement) -> ColumnElement[bool]:
+    """Return the condition that keeps only simulated participants' rows (a partial index)."""
+    return participant.in_(select(participants.c.id).where(participants.c.simulated))
+
+
+def finished_attempts(
+    module: Module, phase: str, filters: Filters, who: Who = everyone
+) -> list[ColumnElement[bool]]:
+    """Return the conditions for `who`'s attempts of a phase finished in the range."""
     return [
         quiz_attempts.c.module == module.slug,
         quiz_attempts.c.phase == phase,
         quiz_attempts.c.finished_at.is_not(None),
         within(quiz_attempts.c.finished_at, filters),
-        counted(quiz_attempts.c.participant_id, filters),
+        who(quiz_attempts.c.participant_id),
     ]
 
 
-def counted_votes(module: Module, filters: Filters) -> list[ColumnElement[bool]]:
-    """Return the conditions for the module's counted votes (rehearsal rounds left out)."""
+def counted_votes(
+    module: Module, filters: Filters, who: Who = everyone
+) -> list[ColumnElement[bool]]:
+    """Return the conditions for `who`'s votes in the module (rehearsal rounds left out)."""
     poll = poll_id(module)
     conditions = [
         votes.c.poll_id == poll,
         within(votes.c.created_at, filters),
-        counted(votes.c.participant_id, filters),
+        who(votes.c.participant_id),
     ]
     if not filters.include_simulated:
         rehearsals = select(poll_rounds.c.round).where(
@@ -99,6 +118,33 @@ def counted_votes(module: Module, filters: Filters) -> list[ColumnElement[bool]]
     if filters.round is not None:
         conditions.append(votes.c.round == filters.round)
     return conditions
+
+
+def tally(
+    conn: Connection, build: Callable[[Who], Select], filters: Filters, keys: int = 1
+) -> dict[tuple, list[int]]:
+    """Run a grouped count for everyone, less the simulated participants' share unless asked.
+
+    `build(who)` returns a SELECT of `keys` grouping columns and then counts, over the rows
+    of the participants `who` keeps. Each participant adds to the counts independently of
+    the others (rows, or distinct participants, never a ratio), so everyone's counts minus
+    the simulated participants' are the real learners'. Simulated participants are few, so
+    their query reads a few index entries, where leaving them out row by row would test
+    every row. Returns {key tuple: [counts]}; groups left with no count are dropped.
+    """
+
+    def run(who: Who) -> dict[tuple, list[int]]:
+        rows = (
+            (tuple(row[:keys]), [int(n or 0) for n in row[keys:]])
+            for row in conn.execute(build(who))
+        )
+        return {key: found for key, found in rows if any(found)}
+
+    counts = run(everyone)
+    if not filters.include_simulated:
+        for key, theirs in run(simulated_only).items():
+            counts[key] = [n - m for n, m in zip(counts[key], theirs, strict=True)]
+    return {key: found for key, found in counts.items() if any(found)}
 
 
 @contextmanager

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, and_, case, func, select
+from sqlalchemy import ColumnElement, Engine, and_, case, func, literal, or_, select, union_all
 
 from rounds.content.schema import Module
 from rounds.dashboard.filters import (
     EVERYTHING,
     Filters,
-    counted,
+    Who,
     counted_votes,
+    everyone,
     finished_attempts,
     reading,
+    tally,
     within,
 )
 from rounds.progress import ARTICLE_OPENED, COMPLETED
-from rounds.quiz import Score, is_passing
+from rounds.quiz import Score, is_passing, question_set
 from rounds.store.tables import (
     attestations,
     evaluation_answers,
@@ -56,43 +58,30 @@ def with_none(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
-def attempt_scores(module: Module, phase: str, filters: Filters, *extra: ColumnElement[bool]):
-    """Select (participant_id, attempt_id, correct) for each counted, finished attempt.
-
-    Only answers to questions still in the module's quiz count towards `correct`.
-    """
-    keys = [q.key for q in module.quiz.questions]
-    right = case(
-        (and_(quiz_answers.c.is_correct, quiz_answers.c.question_key.in_(keys)), 1), else_=0
-    )
-    return (
-        select(
-            quiz_attempts.c.participant_id,
-            quiz_attempts.c.id.label("attempt_id"),
-            func.sum(right).label("correct"),
-        )
-        .select_from(
-            quiz_attempts.outerjoin(quiz_answers, quiz_answers.c.attempt_id == quiz_attempts.c.id)
-        )
-        .where(*finished_attempts(module, phase, filters), *extra)
-        .group_by(quiz_attempts.c.id)  # the participant follows from the attempt's primary key
-    )
-
-
-def best_scores(module: Module, phase: str, filters: Filters):
-    """Select (participant_id, best) over each participant's counted, finished attempts."""
-    scores = attempt_scores(module, phase, filters).subquery()
-    return (
-        select(scores.c.participant_id, func.max(scores.c.correct).label("best"))
-        .group_by(scores.c.participant_id)
-        .subquery()
-    )
-
-
 def correct_needed(module: Module) -> int:
     """Return the fewest correct answers that reach the module's pass mark."""
     total = len(module.quiz.questions)
     return next(c for c in range(total + 1) if is_passing(Score(c, total), module.quiz.pass_mark))
+
+
+def attempt_score(module: Module):
+    """Return a finished attempt's number of correct answers to the quiz's questions.
+
+    It was stored when the attempt finished, with a fingerprint of the questions answered.
+    Where that differs from the quiz's own (a question since added or removed, or an attempt
+    finished by an older version while a replica upgraded the schema), that attempt's answers
+    are counted instead, only those to questions still in the quiz.
+    """
+    keys = [q.key for q in module.quiz.questions]
+    counted = select(func.count()).where(
+        quiz_answers.c.attempt_id == quiz_attempts.c.id,
+        quiz_answers.c.is_correct,
+        quiz_answers.c.question_key.in_(keys),
+    )
+    return case(
+        (quiz_attempts.c.question_set == question_set(keys), quiz_attempts.c.correct),
+        else_=counted.scalar_subquery(),
+    )
 
 
 def _how_many(participant_id, *conditions: ColumnElement[bool]):
@@ -101,8 +90,8 @@ def _how_many(participant_id, *conditions: ColumnElement[bool]):
     return select(func.count()).select_from(ids).scalar_subquery()
 
 
-def _counted_steps(module: Module, filters: Filters) -> dict[str, object]:
-    """Return {step: scalar count} for the steps that need no quiz score, in funnel order."""
+def _steps(module: Module, filters: Filters, who: Who) -> dict[str, object]:
+    """Return {step: scalar count of `who`'s participants}, in funnel order."""
 
     def event(kind: str):
         return _how_many(
@@ -110,32 +99,39 @@ def _counted_steps(module: Module, filters: Filters) -> dict[str, object]:
             events.c.module == module.slug,
             events.c.kind == kind,
             within(events.c.at, filters),
-            counted(events.c.participant_id, filters),
+            who(events.c.participant_id),
         )
 
     steps = {
         "attested": _how_many(
             attestations.c.participant_id,
             within(attestations.c.attested_at, filters),
-            counted(attestations.c.participant_id, filters),
+            who(attestations.c.participant_id),
         ),
         "opened article": event(ARTICLE_OPENED),
     }
     if module.quiz:
+        post = finished_attempts(module, "post", filters, who)
         steps["pre-test"] = _how_many(
-            quiz_attempts.c.participant_id, *finished_attempts(module, "pre", filters)
+            quiz_attempts.c.participant_id, *finished_attempts(module, "pre", filters, who)
+        )
+        steps["post-test"] = _how_many(quiz_attempts.c.participant_id, *post)
+        steps["passed"] = _how_many(  # a best score at the mark: some attempt reached it
+            quiz_attempts.c.participant_id, *post, attempt_score(module) >= correct_needed(module)
         )
     if module.evaluation:
         steps["evaluated"] = _how_many(
             evaluation_answers.c.participant_id,
             evaluation_answers.c.module == module.slug,
             within(evaluation_answers.c.answered_at, filters),
-            counted(evaluation_answers.c.participant_id, filters),
+            who(evaluation_answers.c.participant_id),
         )
     if module.poll:
-        steps["voted"] = _how_many(votes_table.c.participant_id, *counted_votes(module, filters))
+        steps["voted"] = _how_many(
+            votes_table.c.participant_id, *counted_votes(module, filters, who)
+        )
     steps["certificate"] = event(COMPLETED)
-    return steps
+    return {step: steps[step] for step in FUNNEL_STEPS if step in steps}
 
 
 def funnel(engine: Engine, module: Module, filters: Filters = EVERYTHING) -> pd.DataFrame:
@@ -149,24 +145,41 @@ def funnel(engine: Engine, module: Module, filters: Filters = EVERYTHING) -> pd.
     poll) are left out. `conversion_pct` is None for the first step and after a step nobody
     reached.
     """
-    counts = _counted_steps(module, filters)
+    names = list(_steps(module, filters, everyone))
     with reading(engine) as conn:
-        found = dict(zip(counts, conn.execute(select(*counts.values())).one(), strict=True))
-        if module.quiz:
-            best = best_scores(module, "post", filters)
-            passed = func.sum(case((best.c.best >= correct_needed(module), 1), else_=0))
-            found["post-test"], found["passed"] = conn.execute(
-                select(func.count(), passed).select_from(best)
-            ).one()
+        found = tally(
+            conn, lambda who: select(*_steps(module, filters, who).values()), filters, keys=0
+        )
+    counts = found.get((), [0] * len(names))
     rows, previous = [], None
-    for step in FUNNEL_STEPS:
-        if step not in found:
-            continue
-        n = int(found[step] or 0)
+    for step, n in zip(names, counts, strict=True):
         conversion = round(100 * n / previous, 1) if previous else None
         rows.append({"step": step, "participants": n, "conversion_pct": conversion})
         previous = n
     return with_none(pd.DataFrame(rows, columns=FUNNEL_COLUMNS), "conversion_pct")
+
+
+def _scores(module: Module, filters: Filters, who: Who):
+    """Select (phase, number correct, participants): first finished pre-test, best post-test."""
+    first_ids = (
+        select(func.min(quiz_attempts.c.id))
+        .where(*finished_attempts(module, "pre", filters, who))
+        .group_by(quiz_attempts.c.participant_id)
+    )
+    first = (
+        select(attempt_score(module).label("score"))
+        .where(quiz_attempts.c.id.in_(first_ids))
+        .subquery()
+    )
+    first_pre = select(literal("pre"), first.c.score, func.count()).group_by(first.c.score)
+    best = (
+        select(func.max(attempt_score(module)).label("score"))
+        .where(*finished_attempts(module, "post", filters, who))
+        .group_by(quiz_attempts.c.participant_id)
+        .subquery()
+    )
+    best_post = select(literal("post"), best.c.score, func.count()).group_by(best.c.score)
+    return union_all(first_pre, best_post)
 
 
 def score_distribution(
@@ -175,31 +188,82 @@ def score_distribution(
     """Count participants per score: their first finished pre-test and best finished post-test.
 
     Only attempts finished in the range count (so "first" and "best" are within it). Every
-    possible score appears, with 0 where nobody had it; pre rows come before post rows.
+    possible score appears, with 0 where nobody had it; pre rows come before post rows. Only
+    answers to questions still in the quiz count (see `attempt_score`).
     """
     if module.quiz is None:
         return pd.DataFrame(columns=SCORE_COLUMNS)
     total = len(module.quiz.questions)
-    first_ids = (
-        select(func.min(quiz_attempts.c.id))
-        .where(*finished_attempts(module, "pre", filters))
-        .group_by(quiz_attempts.c.participant_id)
-    )
-    first = attempt_scores(module, "pre", filters, quiz_attempts.c.id.in_(first_ids)).subquery()
-    first_pre = select(first.c.correct, func.count()).group_by(first.c.correct)
-    best = best_scores(module, "post", filters)
-    best_post = select(best.c.best, func.count()).group_by(best.c.best)
     with reading(engine) as conn:
-        found = {
-            "pre": dict(conn.execute(first_pre).all()),
-            "post": dict(conn.execute(best_post).all()),
-        }
+        found = tally(conn, lambda who: _scores(module, filters, who), filters, keys=2)
     rows = [
-        {"phase": phase, "score_pct": Score(c, total).percent, "participants": per.get(c, 0)}
-        for phase, per in found.items()
+        {
+            "phase": phase,
+            "score_pct": Score(c, total).percent,
+            "participants": found.get((phase, c), [0])[0],
+        }
+        for phase in ("pre", "post")
         for c in range(total + 1)
     ]
     return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+
+
+def _in_range(module: Module, filters: Filters, who: Who) -> list[ColumnElement[bool]]:
+    """Return the conditions for `who`'s pre- and post-test attempts finished in the range."""
+    return [
+        quiz_attempts.c.module == module.slug,
+        quiz_attempts.c.phase.in_(["pre", "post"]),
+        quiz_attempts.c.finished_at.is_not(None),
+        within(quiz_attempts.c.finished_at, filters),
+        who(quiz_attempts.c.participant_id),
+    ]
+
+
+def _stored(module: Module, filters: Filters, who: Who):
+    """Select (phase, correct mask, attempts) of the attempts that answered the quiz's questions.
+
+    Their stored mask says which questions they got right (`rounds.quiz.stored_result`).
+    """
+    keys = [q.key for q in module.quiz.questions]
+    return (
+        select(quiz_attempts.c.phase, quiz_attempts.c.correct_mask, func.count())
+        .where(
+            *_in_range(module, filters, who),
+            quiz_attempts.c.question_set == question_set(keys),
+            quiz_attempts.c.correct_mask.is_not(None),
+        )
+        .group_by(quiz_attempts.c.phase, quiz_attempts.c.correct_mask)
+    )
+
+
+def _unstored(module: Module, filters: Filters, who: Who):
+    """Select (question, is_correct, answers, of which pre) from the other attempts' answers.
+
+    Those attempts answered other questions than the quiz's (it has changed since), or were
+    finished by an older version: their answers to the quiz's questions are read. The
+    questions are tested inside the counts, not in WHERE, so that SQLite starts from the
+    (usually no) attempts rather than from every answer to those questions.
+    """
+    keys = [q.key for q in module.quiz.questions]
+    asked = quiz_answers.c.question_key.in_(keys)
+    other = or_(
+        quiz_attempts.c.question_set != question_set(keys),
+        quiz_attempts.c.question_set.is_(None),
+        quiz_attempts.c.correct_mask.is_(None),
+    )
+    return (
+        select(
+            quiz_answers.c.question_key,
+            quiz_answers.c.is_correct,
+            func.count(case((asked, 1))),
+            func.count(case((and_(asked, quiz_attempts.c.phase == "pre"), 1))),
+        )
+        .select_from(
+            quiz_attempts.join(quiz_answers, quiz_answers.c.attempt_id == quiz_attempts.c.id)
+        )
+        .where(*_in_range(module, filters, who), other)
+        .group_by(quiz_answers.c.question_key, quiz_answers.c.is_correct)
+    )
 
 
 def question_gain(engine: Engine, module: Module, filters: Filters = EVERYTHING) -> pd.DataFrame:
@@ -212,37 +276,24 @@ def question_gain(engine: Engine, module: Module, filters: Filters = EVERYTHING)
     """
     if module.quiz is None:
         return pd.DataFrame(columns=GAIN_COLUMNS)
-
-    def tally(*conditions: ColumnElement[bool]):
-        return func.sum(case((and_(*conditions), 1), else_=0))
-
-    in_pre, in_post = quiz_attempts.c.phase == "pre", quiz_attempts.c.phase == "post"
-    right = quiz_answers.c.is_correct
-    query = (  # one group per question, phases side by side: no sort on the phase
-        select(
-            quiz_answers.c.question_key,
-            tally(in_pre),
-            tally(in_pre, right),
-            tally(in_post),
-            tally(in_post, right),
-        )
-        .select_from(
-            quiz_answers.join(quiz_attempts, quiz_answers.c.attempt_id == quiz_attempts.c.id)
-        )
-        .where(
-            quiz_attempts.c.module == module.slug,
-            quiz_attempts.c.phase.in_(["pre", "post"]),
-            quiz_attempts.c.finished_at.is_not(None),
-            within(quiz_attempts.c.finished_at, filters),
-            counted(quiz_attempts.c.participant_id, filters),
-        )  # answers to questions no longer in the quiz are dropped below (faster than in SQL)
-        .group_by(quiz_answers.c.question_key)
-    )
     with reading(engine) as conn:
-        found = {key: [int(n or 0) for n in counts] for key, *counts in conn.execute(query)}
+        stored = tally(conn, lambda who: _stored(module, filters, who), filters, keys=2)
+        unstored = tally(conn, lambda who: _unstored(module, filters, who), filters, keys=2)
+    per = {q.key: [0, 0, 0, 0] for q in module.quiz.questions}  # answers, right: pre, post
+    keys = sorted(per)  # the order of the mask's bits
+    for (phase, mask), (n,) in stored.items():
+        at = 0 if phase == "pre" else 2
+        for bit, key in enumerate(keys):
+            per[key][at] += n
+            per[key][at + 1] += n if int(mask) >> bit & 1 else 0
+    for (key, right), (n, pre) in unstored.items():
+        counts = per[key]
+        counts[0], counts[2] = counts[0] + pre, counts[2] + n - pre
+        if right:
+            counts[1], counts[3] = counts[1] + pre, counts[3] + n - pre
     rows = []
     for question in module.quiz.questions:
-        pre_n, pre_right, post_n, post_right = found.get(question.key, (0, 0, 0, 0))
+        pre_n, pre_right, post_n, post_right = per[question.key]
         pre = 100 * pre_right / pre_n if pre_n else None
         post = 100 * post_right / post_n if post_n else None
         rows.append(

@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 import pandas as pd
-from sqlalchemy import BigInteger, Engine, cast, extract, func, literal_column, select
+from sqlalchemy import BigInteger, Engine, and_, cast, extract, func, literal_column, select
 
 from rounds.content.schema import Gate, Module
-from rounds.dashboard.filters import EVERYTHING, Filters, counted_votes, reading
+from rounds.dashboard.filters import EVERYTHING, Filters, Who, counted_votes, reading, tally
 from rounds.progress import poll_id
 from rounds.store.tables import attestations, poll_rounds, votes
 from rounds.tallies import poll_results
@@ -43,17 +43,20 @@ def poll_by_round(engine: Engine, module: Module, filters: Filters = EVERYTHING)
     if module.poll is None:
         return pd.DataFrame(columns=ROUND_COLUMNS)
     poll = poll_id(module)
-    counts = (
-        select(votes.c.round, votes.c.option_key, func.count())
-        .where(*counted_votes(module, filters))
-        .group_by(votes.c.round, votes.c.option_key)
-    )
+
+    def counts(who: Who):
+        return (
+            select(votes.c.round, votes.c.option_key, func.count())
+            .where(*counted_votes(module, filters, who))
+            .group_by(votes.c.round, votes.c.option_key)
+        )
+
     rounds = select(poll_rounds.c.round, poll_rounds.c.simulated, poll_rounds.c.archived_at).where(
         poll_rounds.c.poll_id == poll
     )
     with reading(engine) as conn:
         per_round: dict[int, dict[str, int]] = defaultdict(dict)
-        for number, option_key, n in conn.execute(counts):
+        for (number, option_key), (n,) in tally(conn, counts, filters, keys=2).items():
             per_round[number][option_key] = n
         stored = {
             r.round: (bool(r.simulated), r.archived_at is not None) for r in conn.execute(rounds)
@@ -100,27 +103,41 @@ def poll_by_profession(
     if module.poll is None:
         return pd.DataFrame(columns=PROFESSION_COLUMNS)
     labels = dict(labels or {})
-    newest_first = func.row_number().over(
-        partition_by=votes.c.participant_id,
-        order_by=(votes.c.round.desc(), attestations.c.id.desc()),
-    )
-    ranked = (
-        select(attestations.c.profession, votes.c.option_key, newest_first.label("rank"))
-        .select_from(
-            votes.join(attestations, attestations.c.participant_id == votes.c.participant_id)
+    poll = poll_id(module)
+
+    def query(who: Who):
+        last = (  # each voter's latest round among the counted votes
+            select(votes.c.participant_id, func.max(votes.c.round).label("round"))
+            .where(*counted_votes(module, filters, who))
+            .group_by(votes.c.participant_id)
+            .subquery()
         )
-        .where(*counted_votes(module, filters))
-        .subquery()
-    )  # rank 1: the participant's vote in their latest round, with their latest attestation
-    query = (
-        select(ranked.c.profession, ranked.c.option_key, func.count())
-        .where(ranked.c.rank == 1)
-        .group_by(ranked.c.profession, ranked.c.option_key)
-    )
+        profession = (  # of their latest attestation, found by key
+            select(attestations.c.profession)
+            .where(attestations.c.participant_id == last.c.participant_id)
+            .order_by(attestations.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        vote = and_(
+            votes.c.poll_id == poll,
+            votes.c.round == last.c.round,
+            votes.c.participant_id == last.c.participant_id,
+        )
+        latest = (
+            select(profession.label("profession"), votes.c.option_key)
+            .select_from(last.join(votes, vote))
+            .subquery()
+        )
+        return select(latest.c.profession, latest.c.option_key, func.count()).group_by(
+            latest.c.profession, latest.c.option_key
+        )
+
     per_group: dict[str, dict[str, int]] = defaultdict(dict)
     with reading(engine) as conn:
-        for profession, option_key, n in conn.execute(query):
-            per_group[profession][option_key] = n
+        for (profession, option_key), (n,) in tally(conn, query, filters, keys=2).items():
+            if profession is not None:
+                per_group[profession][option_key] = n
     order = [k for k in labels if k in per_group] + sorted(set(per_group) - set(labels))
     shown: list[tuple[str, dict[str, int]]] = []
     merged: dict[str, int] = defaultdict(int)
@@ -167,14 +184,16 @@ def votes_over_time(
     if module.poll is None:
         return pd.DataFrame(columns=OVER_TIME_COLUMNS)
     bucket = _epoch_bucket(engine.dialect.name, votes.c.created_at, int(bucket_seconds))
-    query = (
-        select(bucket, func.count())
-        .where(*counted_votes(module, filters))
-        .group_by(bucket)
-        .order_by(bucket)
-    )
+
+    def query(who: Who):
+        return (
+            select(bucket, func.count())
+            .where(*counted_votes(module, filters, who))
+            .group_by(bucket)
+        )
+
     with reading(engine) as conn:
-        rows = conn.execute(query).all()
+        rows = sorted((int(b), n) for (b,), (n,) in tally(conn, query, filters).items())
     return pd.DataFrame(
         {
             "bucket_start": pd.to_datetime([int(b) for b, _ in rows], unit="s", utc=True),

@@ -5,14 +5,32 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text
+from sqlalchemy import (
+    Engine,
+    bindparam,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 
-from rounds.store.tables import SCHEMA_VERSION, metadata, schema_info
+from rounds.quiz import stored_result
+from rounds.store.tables import (
+    SCHEMA_VERSION,
+    metadata,
+    quiz_answers,
+    quiz_attempts,
+    schema_info,
+)
 
 SQLITE_BUSY_MS = 30_000
 _MIGRATION_LOCK = 7_384_211  # an arbitrary, fixed PostgreSQL advisory-lock id
+_BATCH = 5_000  # attempts given their stored score per statement, upgrading to version 3
 
 
 class StoreUnavailable(RuntimeError):
@@ -79,8 +97,52 @@ def _add_simulated_flag(conn: Connection) -> None:
         )
 
 
+def _store_scores_and_add_indexes(conn: Connection) -> None:
+    """Give every finished attempt its stored score, then create any index the schema lacks."""
+    columns = {c["name"] for c in inspect(conn).get_columns("quiz_attempts")}
+    for name, kind in (
+        ("correct", "INTEGER"),
+        ("question_set", "BIGINT"),
+        ("correct_mask", "BIGINT"),
+    ):
+        if name not in columns:
+            conn.execute(text(f"ALTER TABLE quiz_attempts ADD COLUMN {name} {kind}"))
+    pending = (
+        select(quiz_attempts.c.id)
+        .where(quiz_attempts.c.finished_at.is_not(None), quiz_attempts.c.question_set.is_(None))
+        .order_by(quiz_attempts.c.id)
+        .limit(_BATCH)
+    )
+    stored = ("correct", "question_set", "correct_mask")
+    store = (
+        update(quiz_attempts)
+        .where(quiz_attempts.c.id == bindparam("attempt"))
+        .values({name: bindparam(f"new_{name}") for name in stored})
+    )
+    last = 0
+    while ids := conn.execute(pending.where(quiz_attempts.c.id > last)).scalars().all():
+        answers: dict[int, list] = {attempt: [] for attempt in ids}
+        for attempt, key, right in conn.execute(
+            select(
+                quiz_answers.c.attempt_id, quiz_answers.c.question_key, quiz_answers.c.is_correct
+            ).where(quiz_answers.c.attempt_id.between(ids[0], ids[-1]))
+        ):
+            if attempt in answers:  # not an unfinished attempt's
+                answers[attempt].append((key, right))
+        rows = [
+            {"attempt": attempt, **{f"new_{k}": v for k, v in stored_result(given).items()}}
+            for attempt, given in answers.items()
+        ]
+        conn.execute(store, rows)
+        last = ids[-1]
+    conn.execute(text("DROP INDEX IF EXISTS ix_attestations_participant_id"))  # now wider
+    for table in metadata.sorted_tables:  # `create_all` skips the indexes of existing tables
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
+
+
 # Upgrade steps by the version they lead to, run after `create_all` has added any new table.
-UPGRADES: dict = {2: _add_simulated_flag}
+UPGRADES: dict = {2: _add_simulated_flag, 3: _store_scores_and_add_indexes}
 
 
 def open_engine(url: str) -> Engine:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, bindparam, case, func, insert, select, update
 
+from rounds.quiz import stored_result
 from rounds.store.engine import upsert, utcnow
 from rounds.store.tables import quiz_answers, quiz_attempts
 
@@ -95,12 +96,20 @@ def answers_of(engine: Engine, attempt_id: int) -> dict[str, str]:
 
 
 def finish_attempt(engine: Engine, attempt_id: int) -> None:
-    """Mark an attempt finished (once; repeating it changes nothing)."""
+    """Mark an attempt finished, storing its result (see `rounds.quiz.stored_result`).
+
+    Only the first call counts; repeating it changes nothing.
+    """
     with engine.begin() as conn:
+        answers = conn.execute(
+            select(quiz_answers.c.question_key, quiz_answers.c.is_correct).where(
+                quiz_answers.c.attempt_id == attempt_id
+            )
+        ).all()
         conn.execute(
             update(quiz_attempts)
             .where(quiz_attempts.c.id == attempt_id, quiz_attempts.c.finished_at.is_(None))
-            .values(finished_at=utcnow())
+            .values(finished_at=utcnow(), **stored_result(answers))
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -13,9 +14,10 @@ from sqlalchemy import (
     String,
     Table,
     false,
+    text,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -37,17 +39,26 @@ participants = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     # Synthetic participants of a rehearsal round (version 2); never counted as real learners.
     Column("simulated", Boolean, nullable=False, server_default=false()),
+    # Version 3: the few simulated ones, found without reading every participant.
+    Index(
+        "ix_participants_simulated",
+        "id",
+        sqlite_where=text("simulated = 1"),
+        postgresql_where=text("simulated"),
+    ),
 )
 
 attestations = Table(
     "attestations",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("participant_id", ID, ForeignKey("participants.id"), nullable=False, index=True),
+    Column("participant_id", ID, ForeignKey("participants.id"), nullable=False),
     Column("attested_at", DateTime(timezone=True), nullable=False),
     Column("text_version", String(40), nullable=False),
     Column("profession", KEY, nullable=False),
     Column("country", String(100)),
+    # Version 3 (replacing one on participant_id alone): who attested when, from the index.
+    Index("ix_attestations_participant", "participant_id", "attested_at"),
 )
 
 votes = Table(
@@ -59,6 +70,8 @@ votes = Table(
     Column("option_key", KEY, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Version 3: each voter's rounds in order, with all the dashboard reads (no table lookups).
+    Index("ix_votes_participant", "poll_id", "participant_id", "round", "option_key", "created_at"),
 )
 
 quiz_attempts = Table(
@@ -71,8 +84,25 @@ quiz_attempts = Table(
     Column("seed", Integer, nullable=False),  # shuffles the options of this attempt
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True)),
+    # Version 3, stored when the attempt finishes (NULL before; see `rounds.quiz.stored_result`):
+    # its number of right answers, a fingerprint of the questions answered and which of them
+    # were right, so that the dashboard reads one row per attempt instead of its answers.
+    Column("correct", Integer),
+    Column("question_set", BigInteger),
+    Column("correct_mask", BigInteger),
     Index("ix_quiz_attempts_participant", "participant_id", "module", "phase"),
+    Index(  # version 3: per module and phase, each participant's attempts and results
+        "ix_quiz_attempts_scores",
+        "module",
+        "phase",
+        "participant_id",
+        "finished_at",
+        "correct",
+        "question_set",
+        "correct_mask",
+    ),
 )
+
 
 quiz_answers = Table(
     "quiz_answers",
@@ -82,6 +112,8 @@ quiz_answers = Table(
     Column("option_key", KEY, nullable=False),
     Column("is_correct", Boolean, nullable=False),
     Column("answered_at", DateTime(timezone=True), nullable=False),
+    # Version 3: the answers to each question, right and wrong apart, in one ordered range.
+    Index("ix_quiz_answers_question", "question_key", "is_correct", "attempt_id"),
 )
 
 evaluation_answers = Table(
@@ -92,6 +124,17 @@ evaluation_answers = Table(
     Column("statement_key", KEY, primary_key=True),
     Column("value", Integer),  # 1..5 on the agreement scale; NULL means explicitly skipped
     Column("answered_at", DateTime(timezone=True), nullable=False),
+    Index(  # version 3: who answered when, from the index alone
+        "ix_evaluation_answers_participant", "module", "participant_id", "answered_at"
+    ),
+    Index(  # version 3: the spread per statement, read from the index alone
+        "ix_evaluation_answers_summary",
+        "module",
+        "statement_key",
+        "value",
+        "answered_at",
+        "participant_id",
+    ),
 )
 
 events = Table(
@@ -103,6 +146,9 @@ events = Table(
     Column("kind", String(32), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_events_participant_module", "participant_id", "module"),
+    Index(  # version 3: who had each kind of event in a module, in participant order
+        "ix_events_module_kind", "module", "kind", "participant_id", "at"
+    ),
 )
 
 # Version 2: a poll runs in rounds (one per meeting session); a round is draft, open or closed.
