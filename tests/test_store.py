@@ -66,9 +66,9 @@ def test_a_version_two_database_gets_stored_scores_and_the_new_indexes(database_
     scored = {sit(engine, pid, right): (right, ASKED, 2**right - 1) for right in (0, 2, 4)}
     unfinished = sit(engine, pid, 1, finish=False)
     new_indexes = {"ix_participants_simulated", "ix_attestations_participant",
-                   "ix_votes_participant", "ix_quiz_attempts_scores", "ix_quiz_answers_question",
-                   "ix_evaluation_answers_participant", "ix_evaluation_answers_summary",
-                   "ix_events_module_kind"}  # fmt: skip
+                   "ix_votes_participant", "ix_votes_round", "ix_quiz_attempts_scores",
+                   "ix_quiz_answers_question", "ix_evaluation_answers_participant",
+                   "ix_evaluation_answers_summary", "ix_events_module_kind"}  # fmt: skip
     with engine.begin() as conn:  # back to version 2: no stored scores, none of those indexes
         for name in new_indexes:
             conn.execute(text(f"DROP INDEX {name}"))

@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Engine,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from rounds.content.schema import Module
 from rounds.dashboard.filters import (
@@ -161,14 +173,15 @@ def funnel(engine: Engine, module: Module, filters: Filters = EVERYTHING) -> pd.
 
 def _scores(module: Module, filters: Filters, who: Who):
     """Select (phase, number correct, participants): first finished pre-test, best post-test."""
-    first_ids = (
-        select(func.min(quiz_attempts.c.id))
+    base = len(module.quiz.questions) + 1  # a score is 0..questions
+    first = (  # the lowest id with its score in the last digit (base `base`): one pass
+        select(
+            (
+                func.min(cast(quiz_attempts.c.id, BigInteger) * base + attempt_score(module)) % base
+            ).label("score")
+        )
         .where(*finished_attempts(module, "pre", filters, who))
         .group_by(quiz_attempts.c.participant_id)
-    )
-    first = (
-        select(attempt_score(module).label("score"))
-        .where(quiz_attempts.c.id.in_(first_ids))
         .subquery()
     )
     first_pre = select(literal("pre"), first.c.score, func.count()).group_by(first.c.score)

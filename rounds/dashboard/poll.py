@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 import pandas as pd
-from sqlalchemy import BigInteger, Engine, and_, cast, extract, func, literal_column, select
+from sqlalchemy import BigInteger, Engine, case, cast, extract, func, literal_column, select
 
 from rounds.content.schema import Gate, Module
 from rounds.dashboard.filters import EVERYTHING, Filters, Who, counted_votes, reading, tally
@@ -103,41 +103,39 @@ def poll_by_profession(
     if module.poll is None:
         return pd.DataFrame(columns=PROFESSION_COLUMNS)
     labels = dict(labels or {})
-    poll = poll_id(module)
+    options = [o.key for o in module.poll.options]
+    width = len(options) + 1  # an option's place in the content; `len(options)`: no longer there
+    place = case(
+        {key: i for i, key in enumerate(options)}, value=votes.c.option_key, else_=len(options)
+    )
 
     def query(who: Who):
-        last = (  # each voter's latest round among the counted votes
-            select(votes.c.participant_id, func.max(votes.c.round).label("round"))
-            .where(*counted_votes(module, filters, who))
-            .group_by(votes.c.participant_id)
-            .subquery()
-        )
-        profession = (  # of their latest attestation, found by key
+        profession = (  # of the voter's latest attestation, read from the index backwards
             select(attestations.c.profession)
-            .where(attestations.c.participant_id == last.c.participant_id)
+            .where(attestations.c.participant_id == votes.c.participant_id)
             .order_by(attestations.c.id.desc())
             .limit(1)
             .scalar_subquery()
         )
-        vote = and_(
-            votes.c.poll_id == poll,
-            votes.c.round == last.c.round,
-            votes.c.participant_id == last.c.participant_id,
-        )
-        latest = (
-            select(profession.label("profession"), votes.c.option_key)
-            .select_from(last.join(votes, vote))
+        voters = (  # one row per voter: the latest round's option in the last digit, one pass
+            select(
+                func.max(votes.c.round * width + place).label("latest"),
+                profession.label("profession"),
+            )
+            .where(*counted_votes(module, filters, who))
+            .group_by(votes.c.participant_id)
             .subquery()
         )
-        return select(latest.c.profession, latest.c.option_key, func.count()).group_by(
-            latest.c.profession, latest.c.option_key
+        option = (voters.c.latest % width).label("option")
+        return select(voters.c.profession, option, func.count()).group_by(
+            voters.c.profession, option
         )
 
-    per_group: dict[str, dict[str, int]] = defaultdict(dict)
+    per_group: dict[str, dict[str | None, int]] = defaultdict(dict)
     with reading(engine) as conn:
-        for (profession, option_key), (n,) in tally(conn, query, filters, keys=2).items():
+        for (profession, at), (n,) in tally(conn, query, filters, keys=2).items():
             if profession is not None:
-                per_group[profession][option_key] = n
+                per_group[profession][options[at] if at < len(options) else None] = n
     order = [k for k in labels if k in per_group] + sorted(set(per_group) - set(labels))
     shown: list[tuple[str, dict[str, int]]] = []
     merged: dict[str, int] = defaultdict(int)
@@ -193,11 +191,12 @@ def votes_over_time(
         )
 
     with reading(engine) as conn:
-        rows = sorted((int(b), n) for (b,), (n,) in tally(conn, query, filters).items())
+        found = tally(conn, query, filters)
+    starts = sorted(found)
     return pd.DataFrame(
         {
-            "bucket_start": pd.to_datetime([int(b) for b, _ in rows], unit="s", utc=True),
-            "votes": [int(n) for _, n in rows],
+            "bucket_start": pd.to_datetime([int(b) for (b,) in starts], unit="s", utc=True),
+            "votes": [found[b][0] for b in starts],
         },
         columns=OVER_TIME_COLUMNS,
     )

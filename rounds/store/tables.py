@@ -57,8 +57,9 @@ attestations = Table(
     Column("text_version", String(40), nullable=False),
     Column("profession", KEY, nullable=False),
     Column("country", String(100)),
-    # Version 3 (replacing one on participant_id alone): who attested when, from the index.
-    Index("ix_attestations_participant", "participant_id", "attested_at"),
+    # Version 3 (replacing one on participant_id alone): each participant's attestations in
+    # order, with when and as what, read from the index alone.
+    Index("ix_attestations_participant", "participant_id", "id", "attested_at", "profession"),
 )
 
 votes = Table(
@@ -70,8 +71,10 @@ votes = Table(
     Column("option_key", KEY, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    # Version 3: each voter's rounds in order, with all the dashboard reads (no table lookups).
+    # Version 3: each voter's rounds in order, and each round's options in order, with what
+    # the dashboard and the live tally read (no table lookups).
     Index("ix_votes_participant", "poll_id", "participant_id", "round", "option_key", "created_at"),
+    Index("ix_votes_round", "poll_id", "round", "option_key", "created_at", "participant_id"),
 )
 
 quiz_attempts = Table(
@@ -100,6 +103,7 @@ quiz_attempts = Table(
         "correct",
         "question_set",
         "correct_mask",
+        "id",  # in the index itself for PostgreSQL (SQLite keeps it in every index anyway)
     ),
 )
 
