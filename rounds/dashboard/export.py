@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
@@ -132,9 +133,10 @@ def deidentified_rows(
     people = pd.DataFrame({"participant_id": sorted(seen)}, columns=["participant_id"])
     frames = {"participants": people.merge(attested, on="participant_id", how="left"), **frames}
     width = max(4, len(str(len(people))))
-    pseudonyms = {pid: f"P{i:0{width}d}" for i, pid in enumerate(people["participant_id"], 1)}
-    for frame in frames.values():
-        frame["participant_id"] = frame["participant_id"].map(pseudonyms)
+    pseudonyms = np.array([f"P{i:0{width}d}" for i in range(1, len(people) + 1)], dtype=object)
+    stored = pd.Index(people["participant_id"])
+    for frame in frames.values():  # every id is among `people`: looked up in bulk
+        frame["participant_id"] = pseudonyms[stored.get_indexer(frame["participant_id"])]
         for column in TIME_COLUMNS.intersection(frame.columns):
             frame[column] = utc_series(frame[column])
     frames["quiz_answers"]["is_correct"] = frames["quiz_answers"]["is_correct"].astype(bool)
