@@ -5,7 +5,7 @@ simulated rows or not) and aggregates in SQL, never one query per participant. D
 frames is the pages' business; nothing here imports Streamlit.
 """
 
-from rounds.dashboard.evaluation import commitment_to_change, evaluation_summary
+from rounds.dashboard.evaluation import commitment_of, commitment_to_change, evaluation_summary
 from rounds.dashboard.export import deidentified_rows
 from rounds.dashboard.filters import EVERYTHING, Filters
 from rounds.dashboard.learning import funnel, question_gain, score_distribution
@@ -22,6 +22,7 @@ __all__ = [
     "EVERYTHING",
     "MIN_GROUP",
     "Filters",
+    "commitment_of",
     "commitment_to_change",
     "deidentified_rows",
     "evaluation_summary",

@@ -107,7 +107,7 @@ def draw_evaluation(module: Module, filters: dashboard.Filters) -> None:
             "skipped": "Skipped",
         },
     )
-    commitment = dashboard.commitment_to_change(engine, module, filters)
+    commitment = dashboard.commitment_of(summary)  # read once, above
     if commitment:
         st.metric(
             f"Commitment to change: “{commitment['statement']}”",
