@@ -1,16 +1,17 @@
-"""Time the educator dashboard's data functions on a database of N synthetic participants.
+"""Time the educator dashboard on a database of N synthetic participants.
 
     .venv/bin/python bench/dashboard_bench.py [--participants 100000]
         [--backend sqlite|postgresql|both] [--runs 5] [--index TABLE:COL,COL ...]
         [--wait-quiet SECONDS] [--nice N] [--write-docs]
 
 Seeds a fresh database (a SQLite file in a temporary folder; a fresh schema on the PostgreSQL
-at ROUNDS_BENCH_POSTGRES_URL, dropped afterwards) with bulk inserts, then runs each function
-once to warm up and `--runs` times more, and prints the median. With `--index`, it then
-creates those indexes and times everything again, to measure an index before it is added to
-the schema. `--wait-quiet` waits for other processes to go nearly idle before timing (the
-machine may be shared). `--write-docs` rewrites the dashboard section of docs/performance.md
-with the figures and the machine they came from.
+at ROUNDS_BENCH_POSTGRES_URL, dropped afterwards) with bulk inserts, then times each view's
+data function, the two row downloads and the dashboard page's server run per tab
+(bench/dashboard_page.py): one warm-up, then `--runs` runs, of which the median is printed.
+With `--index`, it then creates those indexes and times the views again, to measure an index
+before it is added to the schema. `--wait-quiet` waits for other processes to go nearly idle
+before timing (the machine may be shared). `--write-docs` rewrites the dashboard section of
+docs/performance.md with the figures and the machine they came from (bench/dashboard_report.py).
 """
 
 from __future__ import annotations
@@ -18,14 +19,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
-import re
 import signal
-import sqlite3
 import statistics
 import sys
 import tempfile
-import textwrap
 import time
 import uuid
 from collections.abc import Callable
@@ -34,22 +31,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import pandas as pd  # noqa: E402
-import sqlalchemy  # noqa: E402
 from sqlalchemy import Engine, create_engine, text  # noqa: E402
 
-from bench.dashboard_seed import DAYS, REHEARSAL_VOTERS, START, seed  # noqa: E402
+from bench.dashboard_page import page_times  # noqa: E402
+from bench.dashboard_report import (  # noqa: E402
+    DOCS,
+    DOWNLOAD,
+    over_target,
+    section,
+    table,
+    write_docs,
+)
+from bench.dashboard_seed import DAYS, START, seed  # noqa: E402
 from bench.loadgen.server import busy_cores, wait_quiet  # noqa: E402
 from rounds import dashboard  # noqa: E402
 from rounds.content.loader import load_catalog  # noqa: E402
+from rounds.exports import to_zip_bytes  # noqa: E402
 from rounds.store.engine import open_engine  # noqa: E402
 
 POSTGRES_URL = os.environ.get(
     "ROUNDS_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-DOCS = ROOT / "docs" / "performance.md"
-SECTION = "## Dashboard data at "
-TARGET_S = 1.0
 
 
 # --- timing -----------------------------------------------------------------------------------
@@ -71,7 +73,19 @@ def views(module, labels: dict[str, str]) -> dict[str, Callable[[Engine], object
             e, module, everything, labels=labels
         ),
         "votes_over_time": lambda e: dashboard.votes_over_time(e, module, everything),
-        "deidentified_rows": lambda e: dashboard.deidentified_rows(e, module, everything),
+    }
+
+
+def downloads(module) -> dict[str, Callable[[Engine], object]]:
+    """Return the row downloads to time: the frames, and the ZIP the button sends."""
+    everything = dashboard.Filters()
+    return {
+        f"{DOWNLOAD}de-identified rows (`deidentified_rows`)": lambda e: (
+            dashboard.deidentified_rows(e, module, everything)
+        ),
+        f"{DOWNLOAD}the rows ZIP of CSV files": lambda e: to_zip_bytes(
+            dashboard.deidentified_rows(e, module, everything), "rows"
+        ),
     }
 
 
@@ -107,10 +121,13 @@ def create_indexes(engine: Engine, specs: list[str]) -> list[str]:
 # --- backends ---------------------------------------------------------------------------------
 
 
-def time_views(engine: Engine, label: str, runs: int, module, labels) -> dict[str, float]:
-    """Time every view on `engine`; return {view: median seconds}."""
+def time_views(
+    engine: Engine, label: str, runs: int, module, labels, *, rows: bool = True
+) -> dict[str, float]:
+    """Time every view (and the downloads) on `engine`; return {name: median seconds}."""
     timings = {}
-    for name, call in views(module, labels).items():
+    calls = views(module, labels) | (downloads(module) if rows else {})
+    for name, call in calls.items():
         timings[name] = median_seconds(call, engine, runs)
         print(f"[{label}] {name:<22} {1000 * timings[name]:8.0f} ms", flush=True)
     return timings
@@ -139,11 +156,15 @@ def run_backend(
             busy = [wait_quiet(quiet_s)] if quiet_s > 0 else [busy_cores()]
             loads = [os.getloadavg()[0]]
             columns = {backend: time_views(engine, backend, runs, module, labels)}
+            week = (START + dt.timedelta(days=DAYS - 7)).date()
+            for name, seconds in page_times(url, module.slug, runs, week).items():
+                columns[backend][name] = seconds
+                print(f"[{backend}] {name:<22} {1000 * seconds:8.0f} ms", flush=True)
             statements = create_indexes(engine, indexes)
             if statements:
                 busy.append(wait_quiet(quiet_s) if quiet_s > 0 else busy_cores())
                 label = f"{backend} + indexes"
-                columns[label] = time_views(engine, label, runs, module, labels)
+                columns[label] = time_views(engine, label, runs, module, labels, rows=False)
             loads.append(os.getloadavg()[0])
             version = server_version(engine)
         finally:
@@ -168,100 +189,6 @@ def server_version(engine: Engine) -> str:
         if engine.dialect.name == "sqlite":
             return "SQLite " + conn.execute(text("select sqlite_version()")).scalar_one()
         return "PostgreSQL " + conn.execute(text("show server_version")).scalar_one().split()[0]
-
-
-def machine() -> str:
-    """Describe the machine: CPUs, memory and the software versions that matter."""
-    memory = "?"
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kib = int(re.search(r"MemTotal:\s+(\d+)", meminfo.read_text()).group(1))
-        memory = f"{kib / 1024**2:.1f} GiB"
-    cpu = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
-        cpu = found.group(1).strip() if found else cpu
-    return (
-        f"{os.cpu_count()} CPUs ({cpu}), {memory} memory, {platform.system()} "
-        f"{platform.release()}; Python {platform.python_version()}, SQLite library "
-        f"{sqlite3.sqlite_version}, SQLAlchemy {sqlalchemy.__version__}, pandas {pd.__version__}"
-    )
-
-
-# --- report -----------------------------------------------------------------------------------
-
-
-def columns_of(results: dict[str, dict]) -> dict[str, dict[str, float]]:
-    """Return {column label: {view: seconds}} over every backend's runs."""
-    return {label: t for r in results.values() for label, t in r["columns"].items()}
-
-
-def table(results: dict[str, dict]) -> str:
-    """Return the timings as a Markdown table, one column per backend (and with indexes)."""
-    columns = columns_of(results)
-    names = list(next(iter(columns.values())))
-    lines = [
-        "| function | " + " | ".join(f"{label} median" for label in columns) + " |",
-        "|---|" + "---:|" * len(columns),
-    ]
-    for name in names:
-        cells = []
-        for timings in columns.values():
-            seconds = timings[name]
-            cells.append(
-                f"{1000 * seconds:,.0f} ms" + ("" if seconds < TARGET_S else " (over 1 s)")
-            )
-        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def section(n: int, runs: int, results: dict[str, dict], argv: list[str]) -> str:
-    """Return the docs section for these results."""
-    counts = next(iter(results.values()))["counts"]
-    versions = ", ".join(r["version"] for r in results.values())
-    indexes = sorted({s for r in results.values() for s in r["indexes"]})
-    loads = [load for r in results.values() for load in r["load"]]
-    busy = [cores for r in results.values() for cores in r["busy"]]
-    rows = ", ".join(f"{name} {count:,}" for name, count in counts.items())
-    extra = (
-        'The "+ indexes" columns repeat the runs on the same data after '
-        + "; ".join(f"`{s}`" for s in indexes)
-        + "."
-        if indexes
-        else "No index beyond the schema's own."
-    )
-    command = " ".join([".venv/bin/python bench/dashboard_bench.py", *argv])
-    paragraphs = [
-        f"Measured on {dt.date.today().isoformat()} with `{command}`; that command with"
-        " `--write-docs` rewrites this section.",
-        f"Machine: {machine()}; {versions}. Just before timing, {min(busy):.1f} to"
-        f" {max(busy):.1f} CPUs were busy with other work, and the 1-minute load average was"
-        f" {min(loads):.1f} to {max(loads):.1f}: the machine is shared, and on 2 CPUs a load"
-        " above 2 means queries waited for a CPU part of the time.",
-        f"Data: one module, {n:,} participants over {DAYS} days plus a rehearsal round of"
-        f" {REHEARSAL_VOTERS} simulated voters, inserted in bulk. Rows: {rows}. PostgreSQL is"
-        " `VACUUM ANALYZE`d after the load (as autovacuum would do soon after); SQLite is left"
-        f" as the app leaves it (no `ANALYZE`). {extra}",
-        f"Each figure is the median of {runs} runs after one warm-up, with the default filters"
-        " (the whole history, simulated rows left out) unless the name says otherwise. The"
-        " target is under 1 s.",
-    ]
-    body = "\n\n".join(textwrap.fill(p, width=100, break_on_hyphens=False) for p in paragraphs)
-    return f"{SECTION}{n:,} participants\n\n{body}\n\n{table(results)}\n"
-
-
-def write_docs(text_: str) -> None:
-    """Replace the dashboard section of docs/performance.md (creating the file if needed)."""
-    current = DOCS.read_text() if DOCS.exists() else "# Performance\n"
-    start = current.find(SECTION)
-    if start < 0:
-        updated = current.rstrip("\n") + "\n\n" + text_
-    else:
-        following = current.find("\n## ", start + len(SECTION))
-        rest = current[following + 1 :] if following >= 0 else ""
-        updated = current[:start] + text_ + ("\n" + rest if rest else "")
-    DOCS.write_text(updated)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -299,12 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_docs:
         write_docs(section(args.participants, args.runs, results, argv or sys.argv[1:]))
         print(f"\nwrote {DOCS.relative_to(ROOT)}")
-    slow = [
-        f"{label}: {name}"
-        for label, timings in columns_of(results).items()
-        for name, seconds in timings.items()
-        if seconds >= TARGET_S
-    ]
+    slow = over_target(results)
     if slow:
         print("over 1 s: " + ", ".join(slow))
     return 1 if slow else 0
