@@ -91,6 +91,38 @@ def test_a_version_two_database_gets_stored_scores_and_the_new_indexes(database_
     upgraded.dispose()
 
 
+def index_columns(engine) -> dict[str, list[str]]:
+    """Return {index name: its columns} over every table, as the database has them."""
+    with engine.connect() as conn:
+        found = inspect(conn)
+        return {
+            index["name"]: index["column_names"]
+            for table in metadata.sorted_tables
+            for index in found.get_indexes(table.name)
+        }
+
+
+def test_a_version_three_database_gets_its_widened_indexes_rebuilt(database_url):
+    engine = open_engine(database_url)
+    pid = attested(engine)
+    wanted = index_columns(engine)
+    with engine.begin() as conn:  # back to version 3's narrower indexes, without ix_votes_round
+        for name in ("ix_attestations_participant", "ix_quiz_attempts_scores", "ix_votes_round"):
+            conn.execute(text(f"DROP INDEX {name}"))
+        conn.execute(text("CREATE INDEX ix_attestations_participant "
+                          "ON attestations (participant_id, attested_at)"))  # fmt: skip
+        conn.execute(text("CREATE INDEX ix_quiz_attempts_scores ON quiz_attempts "
+                          "(module, phase, participant_id, finished_at, correct, question_set, "
+                          "correct_mask)"))  # fmt: skip
+        conn.execute(text("UPDATE schema_info SET version = 3"))
+    engine.dispose()
+    assert index_columns(engine) != wanted
+    upgraded = open_engine(database_url)
+    assert index_columns(upgraded) == wanted
+    assert latest_attestation(upgraded, pid).profession == "nurse"  # the rows are untouched
+    upgraded.dispose()
+
+
 def test_attestation_is_recorded_with_version_profession_and_country(engine):
     pid = attested(engine, "pharmacist", "Spain")
     found = latest_attestation(engine, pid)

@@ -97,8 +97,8 @@ def _add_simulated_flag(conn: Connection) -> None:
         )
 
 
-def _store_scores_and_add_indexes(conn: Connection) -> None:
-    """Give every finished attempt its stored score, then create any index the schema lacks."""
+def _store_scores(conn: Connection) -> None:
+    """Give every finished attempt its stored score (the dashboard reads it, not the answers)."""
     columns = {c["name"] for c in inspect(conn).get_columns("quiz_attempts")}
     for name, kind in (
         ("correct", "INTEGER"),
@@ -136,13 +136,27 @@ def _store_scores_and_add_indexes(conn: Connection) -> None:
         conn.execute(store, rows)
         last = ids[-1]
     conn.execute(text("DROP INDEX IF EXISTS ix_attestations_participant_id"))  # now wider
-    for table in metadata.sorted_tables:  # `create_all` skips the indexes of existing tables
+
+
+def _sync_indexes(conn: Connection) -> None:
+    """Give every table exactly the indexes `tables.py` declares, by name and columns.
+
+    `create_all` skips the indexes of a table that exists, and an index declared anew under
+    an old name (version 4 widened two of version 3's) must be dropped before it is rebuilt.
+    """
+    found = inspect(conn)
+    for table in metadata.sorted_tables:
+        have = {i["name"]: i["column_names"] for i in found.get_indexes(table.name)}
         for index in table.indexes:
-            index.create(conn, checkfirst=True)
+            wanted = [column.name for column in index.columns]
+            if index.name in have and have[index.name] != wanted:
+                index.drop(conn)
+            if have.get(index.name) != wanted:
+                index.create(conn)
 
 
 # Upgrade steps by the version they lead to, run after `create_all` has added any new table.
-UPGRADES: dict = {2: _add_simulated_flag, 3: _store_scores_and_add_indexes}
+UPGRADES: dict = {2: _add_simulated_flag, 3: _store_scores, 4: _sync_indexes}
 
 
 def open_engine(url: str) -> Engine:

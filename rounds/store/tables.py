@@ -17,7 +17,7 @@ from sqlalchemy import (
     text,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -59,6 +59,7 @@ attestations = Table(
     Column("country", String(100)),
     # Version 3 (replacing one on participant_id alone): each participant's attestations in
     # order, with when and as what, read from the index alone.
+    # Version 4 widened it (and `ix_quiz_attempts_scores`) and added `ix_votes_round`.
     Index("ix_attestations_participant", "participant_id", "id", "attested_at", "profession"),
 )
 
