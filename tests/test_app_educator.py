@@ -151,3 +151,36 @@ def test_dashboard_loads_with_seeded_data_and_shows_the_stored_numbers(
     assert "None" not in set(table["% of previous step"])
     at.toggle(key="dash_simulated").set_value(True).run()
     assert funnel_counts(at)["voted"] == 67
+
+
+def open_tab(at, tab: str):
+    at.session_state["dash_tab"] = tab
+    return at.run()
+
+
+def test_evaluation_tab_tables_the_bars_shares_and_reports_the_commitment_alone(
+    monkeypatch, tmp_path, configured
+):
+    engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    seed_learners(engine, 7)  # everyone answers 4 to every statement
+    at = open_tab(dashboard(monkeypatch, tmp_path), "Evaluation")
+    assert not at.exception
+    (table,) = [d.value for d in at.dataframe if "Statement" in d.value.columns]
+    shares = ["Strongly disagree (%)", "Disagree (%)", "Neither agree nor disagree (%)"]
+    shares += ["Agree (%)", "Strongly agree (%)"]
+    assert table[shares].iloc[0].tolist() == [0.0, 0.0, 0.0, 100.0, 0.0]  # what the bars show
+    assert table[["n", "% agree", "Median (1-5)"]].iloc[0].tolist() == [7, 100.0, 4.0]
+    commitment = next(s for s in MODULE.evaluation.statements if s.key == "change_practice")
+    assert "Commitment to change" in texts(at)
+    assert at.metric[0].label == f"“{commitment.text}”"
+    assert at.metric[0].value == "100% agree"
+    assert "n = 7 · median 4 (1-5)" in texts(at)
+
+
+def test_commitment_without_answers_says_so_rather_than_zero_percent(
+    monkeypatch, tmp_path, configured
+):
+    at = open_tab(dashboard(monkeypatch, tmp_path), "Evaluation")
+    assert not at.exception
+    assert not at.metric
+    assert "no answers in this selection" in texts(at)

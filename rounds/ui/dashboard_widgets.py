@@ -10,6 +10,7 @@ import streamlit as st
 from rounds import charts, dashboard, dashboard_charts
 from rounds.content.schema import Module
 from rounds.dashboard.outcomes import build_outcomes
+from rounds.evaluation import SCALE
 from rounds.exports import export_filename, to_csv_bytes, to_zip_bytes
 from rounds.progress import poll_id
 from rounds.report import outcomes_pdf
@@ -97,11 +98,13 @@ def draw_evaluation(module: Module, filters: dashboard.Filters) -> None:
         st.info("This module has no evaluation.")
         return
     st.plotly_chart(charts.evaluation_diverging(summary), key="dash_eval_chart", **CHART)
+    levels = {f"pct_{value}": f"{label} (%)" for value, label in SCALE.items()}
     _table(
         summary,
         {
             "statement": "Statement",
             "n": "n",
+            **levels,  # the shares the bars show
             "pct_agree": "% agree",
             "median": "Median (1-5)",
             "skipped": "Skipped",
@@ -109,11 +112,16 @@ def draw_evaluation(module: Module, filters: dashboard.Filters) -> None:
     )
     commitment = dashboard.commitment_of(summary)  # read once, above
     if commitment:
+        st.subheader("Commitment to change", anchor=False)
+        if not commitment["n"]:
+            st.caption(f"“{commitment['statement']}”: no answers in this selection.")
+            return
         st.metric(
-            f"Commitment to change: “{commitment['statement']}”",
-            f"{commitment['pct_agree']:.0f}% agree",
-            help=f"n = {commitment['n']}",
+            f"“{commitment['statement']}”",
+            f"{commitment['pct_agree']:g}% agree",
+            help="Agree or strongly agree, among those who answered.",
         )
+        st.caption(f"n = {commitment['n']} · median {commitment['median']:g} (1-5)")
 
 
 def draw_poll(module: Module, filters: dashboard.Filters) -> None:
