@@ -12,6 +12,7 @@ from rounds.store.engine import open_engine
 from rounds.store.evaluation import save_evaluation
 from rounds.store.participants import new_participant_id, record_attestation
 from rounds.store.polls import current_round, simulate_round
+from rounds.store.quiz import finish_attempt, record_answer, start_attempt
 from rounds.store.votes import record_vote
 from tests.apptest import PAGES, attest, fresh_app, texts
 from tests.conftest import CONTENT
@@ -184,3 +185,24 @@ def test_commitment_without_answers_says_so_rather_than_zero_percent(
     assert not at.exception
     assert not at.metric
     assert "no answers in this selection" in texts(at)
+
+
+def test_learning_tab_tables_scores_before_then_after_as_the_chart_does(
+    monkeypatch, tmp_path, configured
+):
+    engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    for right in (0, 4, 4):  # three learners finish a post-test; the first gets none right
+        pid = new_participant_id()
+        record_attestation(engine, pid, "v1", "nurse", None)
+        attempt = start_attempt(engine, pid, MODULE.slug, "post")
+        for i, question in enumerate(MODULE.quiz.questions):
+            wrong = next(o.key for o in question.options if o.key != question.correct)
+            option = question.correct if i < right else wrong
+            record_answer(engine, attempt.id, question.key, option, option == question.correct)
+        finish_attempt(engine, attempt.id)
+    at = open_tab(dashboard(monkeypatch, tmp_path), "Learning")
+    assert not at.exception
+    (scores,) = [d.value for d in at.dataframe if "Score (%)" in d.value.columns]
+    assert list(scores.columns) == ["Score (%)", "Before reading", "After reading"]
+    assert scores["After reading"].tolist() == [1, 0, 0, 0, 2]
+    assert scores["Before reading"].tolist() == [0, 0, 0, 0, 0]

@@ -67,12 +67,11 @@ def draw_learning(module: Module, filters: dashboard.Filters) -> None:
     st.plotly_chart(dashboard_charts.score_histogram(scores), key="dash_scores_chart", **CHART)
     wide = scores.pivot_table(
         index="score_pct", columns="phase", values="participants", aggfunc="sum", fill_value=0
-    ).reset_index()
-    st.dataframe(
-        wide.rename(
-            columns={"score_pct": "Score (%)", "pre": "Before reading", "post": "After reading"}
-        ),
-        hide_index=True,
+    ).reindex(columns=["pre", "post"], fill_value=0)  # the chart's order, not the alphabet's
+    wide.columns.name = None
+    _table(
+        wide.reset_index(),
+        {"score_pct": "Score (%)", "pre": "Before reading", "post": "After reading"},
     )
     gain = dashboard.question_gain(engine, module, filters)
     st.subheader("Per question: % correct before and after", anchor=False)
