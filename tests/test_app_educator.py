@@ -206,3 +206,23 @@ def test_learning_tab_tables_scores_before_then_after_as_the_chart_does(
     assert list(scores.columns) == ["Score (%)", "Before reading", "After reading"]
     assert scores["After reading"].tolist() == [1, 0, 0, 0, 2]
     assert scores["Before reading"].tolist() == [0, 0, 0, 0, 0]
+
+
+def test_a_rehearsal_round_is_offered_only_while_rehearsals_count(
+    monkeypatch, tmp_path, configured
+):
+    engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    seed_learners(engine, 7)
+    options = [o.key for o in MODULE.poll.options]
+    simulate_round(engine, poll_id(MODULE), options, ["nurse", "physician"])  # round 2
+    at = open_tab(dashboard(monkeypatch, tmp_path), "Poll")
+    assert at.selectbox(key="dash_round").options == ["All rounds", "Round 1"]
+    at.toggle(key="dash_simulated").set_value(True).run()
+    assert at.selectbox(key="dash_round").options == [
+        "All rounds",
+        "Round 1",
+        "Round 2 (rehearsal)",
+    ]
+    at.selectbox(key="dash_round").set_value(2).run()
+    assert not at.exception
+    assert "Round 2 (rehearsal)** · n = 60" in texts(at)  # chosen, it shows its votes

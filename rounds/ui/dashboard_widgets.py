@@ -25,14 +25,18 @@ def draw_filters(module: Module) -> dashboard.Filters:
     with st.container(border=True, key="dash_filters"):
         left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
         picked = left.date_input("Date range", value=(), key="dash_dates", format="DD/MM/YYYY")
+        simulated = right.toggle("Include rehearsals", key="dash_simulated")
         rounds = all_rounds(resources.engine(), poll_id(module)) if module.poll else []
+        # A rehearsal round is offered only while rehearsals count: the views leave it out
+        # otherwise, so choosing it would show nothing.
         labels = {None: "All rounds"} | {
-            r.round: f"Round {r.round}{' (rehearsal)' if r.simulated else ''}" for r in rounds
+            r.round: f"Round {r.round}{' (rehearsal)' if r.simulated else ''}"
+            for r in rounds
+            if simulated or not r.simulated
         }
         chosen = middle.selectbox(
             "Poll round", list(labels), format_func=labels.get, key="dash_round"
         )
-        simulated = right.toggle("Include rehearsals", key="dash_simulated")
     since = until = None
     if isinstance(picked, tuple) and picked:
         since = dt.datetime.combine(picked[0], dt.time.min, dt.UTC)
