@@ -132,7 +132,7 @@ def test_dashboard_loads_on_an_empty_database(monkeypatch, tmp_path, configured)
         at.session_state["dash_tab"] = tab
         at.run()
         assert not at.exception, tab
-    assert len(at.get("download_button")) == 6  # four aggregates, the rows, the report
+    assert len(at.get("download_button")) == 9  # seven aggregates, the rows, the report
 
 
 def test_dashboard_loads_with_seeded_data_and_shows_the_stored_numbers(

@@ -1,4 +1,7 @@
-"""CSV exports open safely in a spreadsheet and keep every script and number intact."""
+"""CSV exports open safely in a spreadsheet and keep every script and number intact.
+
+The last tests write the dashboard's aggregates of the hand-computed cohort of `test_dashboard`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,10 @@ import zipfile
 import pandas as pd
 import pytest
 
+from rounds import dashboard
+from rounds.dashboard import Filters
 from rounds.exports import export_filename, neutralise, to_csv_bytes, to_zip_bytes
+from tests.test_dashboard import LABELS, MODULE, clock, cohort  # noqa: F401 (fixtures)
 
 BOM = b"\xef\xbb\xbf"
 
@@ -174,3 +180,82 @@ def test_rows_exported_together_come_as_one_zip_of_csv_files_written_alike():
         back = _read(first)
         assert back["country"].tolist() == ["España", "'=1+1"]  # formulas neutralised
         assert _read(archive.read(names[1]))["participant_id"].tolist() == ["P0002"]
+
+
+# --- the dashboard's aggregates as CSV files -------------------------------------------------
+
+
+def _hostile(module):
+    """Return a copy of `module` whose texts all start like formulas."""
+    starts = ["=", "+", "-", "@", "\t", "\r"]
+
+    def mark(i: int, text: str) -> str:
+        return starts[i % len(starts)] + text
+
+    poll = module.poll.model_copy(
+        update={
+            "options": [
+                o.model_copy(update={"label": mark(i, o.label)})
+                for i, o in enumerate(module.poll.options)
+            ]
+        }
+    )
+    evaluation = module.evaluation.model_copy(
+        update={
+            "statements": [
+                s.model_copy(update={"text": mark(i, s.text)})
+                for i, s in enumerate(module.evaluation.statements)
+            ]
+        }
+    )
+    quiz = module.quiz.model_copy(
+        update={
+            "questions": [
+                q.model_copy(update={"prompt": mark(i, q.prompt)})
+                for i, q in enumerate(module.quiz.questions)
+            ]
+        }
+    )
+    return module.model_copy(update={"poll": poll, "evaluation": evaluation, "quiz": quiz})
+
+
+@pytest.mark.usefixtures("cohort")
+def test_every_dashboard_view_is_offered_as_an_aggregate_csv(engine):
+    views = dashboard.aggregate_views(LABELS)
+
+    assert list(views) == [
+        "funnel",
+        "score-distribution",
+        "question-gain",
+        "evaluation",
+        "poll-rounds",
+        "poll-by-profession",
+        "votes-over-time",
+    ]
+    for name, view in views.items():
+        frame = view(engine, MODULE, Filters())
+        data = to_csv_bytes(frame)
+        assert data.startswith(BOM), name
+        assert len(_read(data)) == len(frame) > 0, name
+    professions = _read(to_csv_bytes(views["poll-by-profession"](engine, MODULE, Filters())))
+    assert set(professions["profession"]) == {"Other (groups under 5 merged)"}
+    assert set(professions["n"]) == {7}  # no group under 5 leaves the dashboard in a file
+    over_time = _read(to_csv_bytes(views["votes-over-time"](engine, MODULE, Filters())))
+    assert over_time["bucket_start"].iloc[0] == "2025-03-01T10:00:00Z"
+
+
+@pytest.mark.usefixtures("cohort")
+def test_content_texts_that_start_like_formulas_are_neutralised_in_every_aggregate(engine):
+    hostile = _hostile(MODULE)
+    texts = {
+        "question-gain": ("prompt", [q.prompt for q in hostile.quiz.questions]),
+        "evaluation": ("statement", [s.text for s in hostile.evaluation.statements]),
+        "poll-rounds": ("label", [o.label for o in hostile.poll.options]),
+        "poll-by-profession": ("label", [o.label for o in hostile.poll.options]),
+    }
+    views = dashboard.aggregate_views(LABELS)
+    for name, (column, originals) in texts.items():
+        back = _read(to_csv_bytes(views[name](engine, hostile, Filters())))
+        cells = set(back[column])
+        assert cells <= {"'" + text for text in originals}, name
+        assert not any(cell.startswith(tuple("=+-@\t\r")) for cell in cells), name

@@ -6,7 +6,7 @@ frames is the pages' business; nothing here imports Streamlit.
 """
 
 from rounds.dashboard.evaluation import commitment_of, commitment_to_change, evaluation_summary
-from rounds.dashboard.export import deidentified_rows
+from rounds.dashboard.export import aggregate_views, deidentified_rows
 from rounds.dashboard.filters import EVERYTHING, Filters
 from rounds.dashboard.learning import funnel, question_gain, score_distribution
 from rounds.dashboard.poll import (
@@ -22,6 +22,7 @@ __all__ = [
     "EVERYTHING",
     "MIN_GROUP",
     "Filters",
+    "aggregate_views",
     "commitment_of",
     "commitment_to_change",
     "deidentified_rows",

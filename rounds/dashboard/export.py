@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from functools import partial
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
 from rounds.content.schema import Module
+from rounds.dashboard.evaluation import evaluation_summary
 from rounds.dashboard.filters import (
     EVERYTHING,
     Filters,
@@ -17,7 +21,13 @@ from rounds.dashboard.filters import (
     utc_series,
     within,
 )
-from rounds.dashboard.poll import latest_attestations
+from rounds.dashboard.learning import funnel, question_gain, score_distribution
+from rounds.dashboard.poll import (
+    latest_attestations,
+    poll_by_profession,
+    poll_by_round,
+    votes_over_time,
+)
 from rounds.store.tables import (
     attestations,
     evaluation_answers,
@@ -42,6 +52,24 @@ EXPORT_COLUMNS = {
     "votes": ["participant_id", "round", "option_key", "created_at", "updated_at"],
 }
 TIME_COLUMNS = {"attested_at", "answered_at", "created_at", "updated_at"}
+
+View = Callable[[Engine, Module, Filters], pd.DataFrame]
+
+
+def aggregate_views(labels: Mapping[str, str]) -> dict[str, View]:
+    """Return every view the dashboard draws, by the name of its CSV file, in the tabs' order.
+
+    `labels` names the professions in the poll by profession (see `profession_labels`).
+    """
+    return {
+        "funnel": funnel,
+        "score-distribution": score_distribution,
+        "question-gain": question_gain,
+        "evaluation": evaluation_summary,
+        "poll-rounds": poll_by_round,
+        "poll-by-profession": partial(poll_by_profession, labels=dict(labels)),
+        "votes-over-time": votes_over_time,
+    }
 
 
 def _queries(module: Module, filters: Filters) -> dict:

@@ -183,12 +183,7 @@ def draw_exports(module: Module, filters: dashboard.Filters) -> None:
         "CSV files are UTF-8 with BOM; cells that could run as spreadsheet formulas are "
         "neutralised. Rows carry a pseudonym valid within one download, never a stored id."
     )
-    aggregates = {
-        "funnel": dashboard.funnel,
-        "question-gain": dashboard.question_gain,
-        "evaluation": dashboard.evaluation_summary,
-        "poll-rounds": dashboard.poll_by_round,
-    }
+    aggregates = dashboard.aggregate_views(dashboard.profession_labels(site.gate))
     columns = st.columns(2)
     for i, (what, view) in enumerate(aggregates.items()):
         columns[i % 2].download_button(
