@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from rounds.educator import ENV_HASH, hash_password
+from rounds.ui import resources
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "dashboard bench"  # a throwaway educator password for this process only
@@ -39,7 +39,7 @@ def app_environment(url: str) -> Iterator[None]:
         }
         saved = {name: os.environ.get(name) for name in values}
         os.environ.update(values)
-        st.cache_resource.clear()  # a fresh engine and catalog for this database
+        resources.forget()  # a fresh engine and catalog for this database
         try:
             yield
         finally:
@@ -48,7 +48,7 @@ def app_environment(url: str) -> Iterator[None]:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
-            st.cache_resource.clear()
+            resources.forget()
 
 
 def signed_in(module_slug: str) -> AppTest:

@@ -7,6 +7,7 @@ import json
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from rounds.ui import resources
 from tests.conftest import ROOT
 
 PAGES = {
@@ -26,6 +27,7 @@ def fresh_app(monkeypatch, tmp_path, database_url: str | None = None) -> AppTest
     """Return an AppTest of app.py on a private database and data folder."""
     monkeypatch.setenv("ROUNDS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ROUNDS_DATABASE_URL", database_url or f"sqlite:///{tmp_path / 'db.sqlite'}")
+    resources.forget()
     st.cache_resource.clear()
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
 

@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 def test_every_view_is_declared_in_app_and_covered_by_the_apptest_page_list():
     views = sorted(f"views/{p.name}" for p in (ROOT / "views").glob("*.py"))
     declared = sorted(
-        re.findall(r'st\.Page\(\s*"(views/[a-z_]+\.py)"', (ROOT / "app.py").read_text())
+        re.findall(r'PageSpec\(\s*"(views/[a-z_]+\.py)"', (ROOT / "app.py").read_text())
     )
     assert views == declared
     assert sorted(PAGES.values()) == views

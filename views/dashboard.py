@@ -6,7 +6,6 @@ from rounds.ui import dashboard_widgets as widgets
 from rounds.ui.educator_access import require_educator
 from rounds.ui.modules import require_module
 
-st.set_page_config(page_title="Rounds · dashboard")
 require_educator()
 module = require_module()
 

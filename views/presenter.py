@@ -1,12 +1,9 @@
 """Presenter view for the big screen: question, QR code to join, live chart, poll controls."""
 
-import streamlit as st
-
 from rounds.ui.educator_access import require_educator
 from rounds.ui.modules import require_module
 from rounds.ui.presenter_widgets import draw_big_screen, draw_controls
 
-st.set_page_config(page_title="Rounds · presenter")
 require_educator()
 module = require_module("poll")
 
