@@ -302,11 +302,12 @@ def test_poll_by_profession_merges_small_groups_and_hides_a_small_merged_one(eng
         "Physician": (4, [0, 2, 1, 0, 0, 1]),
         "Other (groups under 3 merged)": (3, [1, 0, 1, 1, 0, 0]),
     }
-    assert by_profession(engine, 4) == {"Physician": (4, [0, 2, 1, 0, 0, 1])}
+    # Left out, the other 3 would be the total less the physicians: the physicians join them.
+    assert by_profession(engine, 4) == {"Other (groups under 4 merged)": (7, [1, 2, 2, 1, 0, 1])}
     assert by_profession(engine, 2) == {
         "Physician": (4, [0, 2, 1, 0, 0, 1]),
-        "Nurse": (2, [0, 0, 1, 1, 0, 0]),
-    }  # the lone pharmacist is neither shown nor merged into a group of one
+        "Other (groups under 2 merged)": (3, [1, 0, 1, 1, 0, 0]),
+    }  # the lone pharmacist is neither shown alone nor left out: the nurses join them
     assert by_profession(engine, 8) == {}
     assert by_profession(engine, 1, Filters(round=1)) == {
         "Physician": (3, [1, 2, 0, 0, 0, 0]),
@@ -315,6 +316,19 @@ def test_poll_by_profession_merges_small_groups_and_hides_a_small_merged_one(eng
     frame = dashboard.poll_by_profession(engine, MODULE, Filters(), min_group=3, labels=LABELS)
     physicians = frame[frame["profession"] == "Physician"]
     assert list(physicians["percent"]) == [0.0, 50.0, 25.0, 0.0, 0.0, 25.0]
+
+
+@pytest.mark.parametrize("chosen", [None, 1, 2])
+def test_no_group_under_the_minimum_is_shown_or_can_be_worked_out_from_the_total(
+    engine, cohort, chosen
+):
+    filters = Filters(round=chosen)
+    voters = dashboard.poll_by_round(engine, MODULE, filters)["count"].sum() if chosen else 7
+    for min_group in range(1, 10):
+        groups = by_profession(engine, min_group, filters)
+        sizes = [n for n, _ in groups.values()]
+        assert all(n >= min_group for n in sizes), (min_group, groups)
+        assert sum(sizes) == (voters if voters >= min_group else 0), (min_group, groups)
 
 
 def test_votes_over_time_buckets_first_casts(engine, cohort):

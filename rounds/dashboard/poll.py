@@ -83,6 +83,11 @@ def latest_attestations():
     )
 
 
+def _size(group: tuple[str, Mapping[str | None, int]]) -> int:
+    """Return the number of voters in a (name, {option: votes}) group."""
+    return sum(group[1].values())
+
+
 def poll_by_profession(
     engine: Engine,
     module: Module,
@@ -94,11 +99,13 @@ def poll_by_profession(
 
     Each voter counts once, with their vote in the latest round they voted in (within the
     filters), under the profession of their latest attestation. Professions with fewer than
-    `min_group` voters are merged into one "Other (groups under N merged)" group, shown last;
-    if that group too has fewer than `min_group` voters it is left out, so no shown group
-    has fewer than `min_group` people. A vote without any attestation (which the gate
-    prevents) is not counted here. `labels` maps
-    profession keys to the names shown (see `profession_labels`); groups follow its order.
+    `min_group` voters are merged into one "Other (groups under N merged)" group, shown last.
+    While that group is still under `min_group`, the smallest shown profession joins it too:
+    leaving it out would not do, since the total less the groups shown would reveal it. So
+    every shown group has at least `min_group` voters and the groups add up to every voter,
+    or nothing is shown when there are fewer than `min_group` voters in all. A vote without
+    any attestation (which the gate prevents) is not counted here. `labels` maps profession
+    keys to the names shown (see `profession_labels`); groups follow its order.
     """
     if module.poll is None:
         return pd.DataFrame(columns=PROFESSION_COLUMNS)
@@ -137,16 +144,20 @@ def poll_by_profession(
             if profession is not None:
                 per_group[profession][options[at] if at < len(options) else None] = n
     order = [k for k in labels if k in per_group] + sorted(set(per_group) - set(labels))
-    shown: list[tuple[str, dict[str, int]]] = []
-    merged: dict[str, int] = defaultdict(int)
-    for key in order:
-        counts = per_group[key]
-        if sum(counts.values()) >= min_group:
-            shown.append((labels.get(key, key), counts))
-        else:
+    groups = [(labels.get(key, key), per_group[key]) for key in order]
+    shown = [group for group in groups if _size(group) >= min_group]
+    small = [group for group in groups if _size(group) < min_group]
+    # Hiding a small remainder would not hide it: the round's total, shown beside, less the
+    # groups shown gives it back. So the smallest shown groups join it until it is big enough.
+    while small and shown and sum(map(_size, small)) < min_group:
+        smallest = min(shown, key=_size)
+        shown.remove(smallest)
+        small.append(smallest)
+    if small and sum(map(_size, small)) >= min_group:
+        merged: dict[str | None, int] = defaultdict(int)
+        for _, counts in small:
             for option_key, n in counts.items():
                 merged[option_key] += n
-    if merged and sum(merged.values()) >= min_group:
         shown.append((merged_label(min_group), merged))
     frames = []
     for name, counts in shown:

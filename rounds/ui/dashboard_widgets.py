@@ -148,8 +148,9 @@ def draw_poll(module: Module, filters: dashboard.Filters) -> None:
     )
     st.subheader("By profession", anchor=False)
     st.caption(
-        f"Groups under {dashboard.MIN_GROUP} voters are merged, or hidden if still small, "
-        "so that nobody can be identified."
+        f"Groups under {dashboard.MIN_GROUP} voters are merged into “Other”, with the next "
+        f"smallest while it is still under {dashboard.MIN_GROUP}, so that nobody can be "
+        "identified, not even by taking the groups shown from the total."
     )
     if not by_profession.empty:
         st.plotly_chart(
