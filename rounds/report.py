@@ -4,42 +4,35 @@ The caller computes the figures (see `rounds.dashboard`) and passes them in an `
 this module only lays them out: participation, satisfaction, learning, commitment to change,
 the poll and the disclosures. Every text may be untrusted: it is cleaned, truncated and reduced
 to what the font can draw (see `rounds.pdf_text`), and printed literally. An empty table prints
-"No data yet.".
+"No data yet.". The page flow and the cell formats are in `rounds.report_layout`.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from fpdf import FPDF
-from fpdf.enums import Align, XPos, YPos
-from fpdf.fonts import FontFace
 
-from rounds.pdf_text import (
-    FAMILY,
-    clean_text,
-    drawable,
-    ellipsis_for,
-    format_date,
-    register_fonts,
-    truncate,
+from rounds.pdf_text import FAMILY, clean_text, format_date, truncate
+from rounds.report_layout import (
+    ACCENT,
+    MUTED,
+    NO_DATA,
+    Column,
+    ReportDocument,
+    as_count,
+    as_decimal,
+    as_number,
+    as_percent,
+    as_points,
+    as_text,
+    records,
 )
 
-NO_DATA = "No data yet."
-_CELL_LIMIT = 400  # characters per table cell: a row must fit on one page
-_TEXT_LIMIT = 5000  # characters per paragraph (the content schema's longest text)
-_LINE_LIMIT = 250  # characters in the title block's one-line fields
+__all__ = ["NO_DATA", "Outcomes", "outcomes_pdf"]
 
-_MARGIN = 18.0  # mm
-_PT = 25.4 / 72  # mm per point
-_INK = (34, 34, 34)
-_MUTED = (85, 85, 85)
-_ACCENT = (0, 114, 178)  # Okabe-Ito blue
-_HEADING_FILL = (230, 238, 245)
+_LINE_LIMIT = 250  # characters in the title block's one-line fields
 
 
 @dataclass(frozen=True)
@@ -72,214 +65,43 @@ class Outcomes:
     generated_on: datetime.date
 
 
-# --- cell formats ----------------------------------------------------------------------------
-
-
-def _number(value: object) -> float | None:
-    """Return `value` as a finite float, or None when it is missing or not a number."""
-    if value is None or isinstance(value, bool | str):
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _count(value: object) -> str | None:
-    number = _number(value)
-    return None if number is None else f"{round(number):,}"
-
-
-def _percent(value: object) -> str | None:
-    number = _number(value)
-    return None if number is None else f"{number:.1f}%"
-
-
-def _points(value: object) -> str | None:
-    number = _number(value)
-    return None if number is None else f"{number:+.1f}"
-
-
-def _decimal(value: object) -> str | None:
-    number = _number(value)
-    return None if number is None else f"{number:.1f}"
-
-
-def _text(value: object) -> str | None:
-    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
-        return None
-    return clean_text(value)
-
-
-@dataclass(frozen=True)
-class _Column:
-    heading: str
-    field: str | int  # a column name, or a position in a tuple row
-    format: Callable[[object], str | None]
-    width: float  # a share of the table's width
-    align: str = "RIGHT"
-
-
 _FUNNEL = [
-    _Column("Step", "step", _text, 3, "LEFT"),
-    _Column("Participants", "participants", _count, 1.5),
-    _Column("Conversion from previous step", "conversion_pct", _percent, 2),
+    Column("Step", "step", as_text, 3, "LEFT"),
+    Column("Participants", "participants", as_count, 1.5),
+    Column("Conversion from previous step", "conversion_pct", as_percent, 2),
 ]
 _EVALUATION = [
-    _Column("Statement", "statement", _text, 6, "LEFT"),
-    _Column("n", "n", _count, 1),
-    _Column("% agree", "pct_agree", _percent, 1.3),
-    _Column("Median", "median", _decimal, 1.3),
+    Column("Statement", "statement", as_text, 6, "LEFT"),
+    Column("n", "n", as_count, 1),
+    Column("% agree", "pct_agree", as_percent, 1.3),
+    Column("Median", "median", as_decimal, 1.3),
 ]
 _GAIN = [
-    _Column("Question", "prompt", _text, 5, "LEFT"),
-    _Column("Pre-test % correct", "pre_pct_correct", _percent, 1.4),
-    _Column("Post-test % correct", "post_pct_correct", _percent, 1.4),
-    _Column("Gain (points)", "gain_pct_points", _points, 1.3),
+    Column("Question", "prompt", as_text, 5, "LEFT"),
+    Column("Pre-test % correct", "pre_pct_correct", as_percent, 1.4),
+    Column("Post-test % correct", "post_pct_correct", as_percent, 1.4),
+    Column("Gain (points)", "gain_pct_points", as_points, 1.3),
 ]
 _POLL = [
-    _Column("Option", "label", _text, 5, "LEFT"),
-    _Column("Votes", "count", _count, 1.2),
-    _Column("Share", "percent", _percent, 1.2),
+    Column("Option", "label", as_text, 5, "LEFT"),
+    Column("Votes", "count", as_count, 1.2),
+    Column("Share", "percent", as_percent, 1.2),
 ]
-_MEASURES = [_Column("Measure", 0, _text, 3, "LEFT"), _Column("Value", 1, _text, 1)]
+_MEASURES = [Column("Measure", 0, as_text, 3, "LEFT"), Column("Value", 1, as_text, 1)]
 _FUNDERS = [
-    _Column("Funder", 0, _text, 3, "LEFT"),
-    _Column("Level of support", 1, _text, 2, "LEFT"),
+    Column("Funder", 0, as_text, 3, "LEFT"),
+    Column("Level of support", 1, as_text, 2, "LEFT"),
 ]
-
-
-# --- the document ----------------------------------------------------------------------------
-
-
-class _Report(FPDF):
-    """An A4 portrait page flow with the report's headings, paragraphs, tables and footer."""
-
-    def __init__(self, footer_text: str) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.set_margins(_MARGIN, _MARGIN, _MARGIN)
-        self.set_auto_page_break(True, margin=_MARGIN + 4)
-        self.typeface = register_fonts(self)
-        self.ellipsis = ellipsis_for(self.typeface)
-        self.dash = "–" if self.typeface == FAMILY else "-"
-        self.bullet = "•" if self.typeface == FAMILY else "-"
-        self.footer_text = footer_text
-
-    def clean(self, value: object, limit: int = _TEXT_LIMIT) -> str:
-        """Return untrusted text cleaned and truncated for this document's font."""
-        return truncate(clean_text(value), limit, self.ellipsis)
-
-    def footer(self) -> None:
-        self.set_y(-_MARGIN + 4)
-        self.set_font(self.typeface, size=8)
-        self.set_text_color(*_MUTED)
-        text = f"{self.footer_text} {self.dash} page {self.page_no()} of {{nb}}"
-        self.cell(0, 5, drawable(self, text), align="C")
-
-    def paragraph(
-        self,
-        text: str,
-        *,
-        style: str = "",
-        size: float = 10,
-        colour: tuple[int, int, int] = _INK,
-        after: float = 1.5,
-    ) -> None:
-        """Print cleaned text as a paragraph across the page."""
-        self.set_font(self.typeface, style=style, size=size)
-        self.set_text_color(*colour)
-        self.multi_cell(
-            0,
-            size * _PT * 1.35,
-            drawable(self, text),
-            align=Align.L,
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
-        self.ln(after)
-
-    def keep_room(self, height: float) -> None:
-        """Start a new page unless `height` mm are left on this one (no orphaned headings)."""
-        if self.get_y() + height > self.page_break_trigger:
-            self.add_page()
-
-    def heading(self, text: str) -> None:
-        """Print a section heading, on a new page if too little room is left below it."""
-        self.keep_room(35)
-        self.ln(4)
-        self.set_draw_color(*_ACCENT)
-        self.set_line_width(0.4)
-        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.ln(2)
-        self.paragraph(text, style="B", size=13, colour=_ACCENT, after=1)
-
-    def subheading(self, text: str) -> None:
-        """Print a small bold heading inside a section."""
-        self.keep_room(25)
-        self.ln(1)
-        self.paragraph(text, style="B", size=10.5, after=1)
-
-    def note(self, text: str) -> None:
-        """Print a small muted explanation."""
-        self.paragraph(text, size=8.5, colour=_MUTED)
-
-    def table_of(
-        self, columns: Sequence[_Column], rows: Sequence[object], width: float | None = None
-    ) -> None:
-        """Print `rows` (mappings or sequences) as a table, or "No data yet." when empty.
-
-        The table spans the page unless a `width` in mm is given (then it sits on the left).
-        """
-        if not rows:
-            self.paragraph(NO_DATA, style="I", colour=_MUTED)
-            return
-        self.set_font(self.typeface, size=9)
-        self.set_text_color(*_INK)
-        self.set_draw_color(190, 190, 190)
-        self.set_line_width(0.2)
-        with self.table(
-            col_widths=tuple(c.width for c in columns),
-            text_align=tuple(c.align for c in columns),
-            headings_style=FontFace(emphasis="BOLD", fill_color=_HEADING_FILL),
-            line_height=9 * _PT * 1.35,
-            padding=1.2,
-            width=width,
-            align="LEFT",
-        ) as table:
-            table.row([drawable(self, c.heading) for c in columns])
-            for row in rows:
-                cells = []
-                for column in columns:
-                    shown = column.format(_field(row, column.field))
-                    cells.append(self.dash if shown is None else self.clean(shown, _CELL_LIMIT))
-                table.row([drawable(self, cell) for cell in cells])
-        self.ln(2)
-
-
-def _field(row: object, field: str | int) -> object:
-    """Return a row's value for a column, or None when the row lacks it."""
-    try:
-        return row[field]  # type: ignore[index]
-    except (KeyError, IndexError, TypeError):
-        return None
-
-
-def _records(frame: pd.DataFrame | None) -> list[dict]:
-    """Return a frame's rows as dicts; none for a missing or empty frame."""
-    if frame is None or not isinstance(frame, pd.DataFrame) or frame.empty:
-        return []
-    return frame.to_dict("records")
 
 
 # --- sections --------------------------------------------------------------------------------
 
 
-def _title_block(pdf: _Report, outcomes: Outcomes) -> None:
+def _title_block(pdf: ReportDocument, outcomes: Outcomes) -> None:
     site = pdf.clean(outcomes.site_name, _LINE_LIMIT)
     if site:
-        pdf.paragraph(site, size=10, colour=_MUTED, after=0.5)
-    pdf.paragraph("Outcomes report", style="B", size=20, colour=_ACCENT, after=1)
+        pdf.paragraph(site, size=10, colour=MUTED, after=0.5)
+    pdf.paragraph("Outcomes report", style="B", size=20, colour=ACCENT, after=1)
     pdf.paragraph(pdf.clean(outcomes.module_title, _LINE_LIMIT), style="B", size=15)
     for label, value in (
         ("Published", format_date(outcomes.published)),
@@ -294,9 +116,9 @@ def _title_block(pdf: _Report, outcomes: Outcomes) -> None:
         pdf.paragraph(objective, style="I", size=10)
 
 
-def _participation(pdf: _Report, outcomes: Outcomes) -> None:
+def _participation(pdf: ReportDocument, outcomes: Outcomes) -> None:
     pdf.heading("Participation")
-    rows = _records(outcomes.funnel)
+    rows = records(outcomes.funnel)
     pdf.table_of(_FUNNEL, rows)
     if rows:
         pdf.note(
@@ -306,9 +128,9 @@ def _participation(pdf: _Report, outcomes: Outcomes) -> None:
         )
 
 
-def _satisfaction(pdf: _Report, outcomes: Outcomes) -> None:
+def _satisfaction(pdf: ReportDocument, outcomes: Outcomes) -> None:
     pdf.heading("Satisfaction")
-    rows = _records(outcomes.evaluation)
+    rows = records(outcomes.evaluation)
     pdf.table_of(_EVALUATION, rows)
     if rows:
         pdf.note(
@@ -317,53 +139,53 @@ def _satisfaction(pdf: _Report, outcomes: Outcomes) -> None:
         )
 
 
-def _learning(pdf: _Report, outcomes: Outcomes) -> None:
+def _learning(pdf: ReportDocument, outcomes: Outcomes) -> None:
     pdf.heading("Learning")
-    pre, post = _number(outcomes.pre_mean_pct), _number(outcomes.post_mean_pct)
-    change = None if pre is None or post is None else _points(post - pre)
+    pre, post = as_number(outcomes.pre_mean_pct), as_number(outcomes.post_mean_pct)
+    change = None if pre is None or post is None else as_points(post - pre)
     measures = [
-        ("Mean pre-test score", _percent(pre)),
-        ("Mean post-test score", _percent(post)),
+        ("Mean pre-test score", as_percent(pre)),
+        ("Mean post-test score", as_percent(post)),
         ("Change (points)", change),
-        ("Post-test pass rate", _percent(outcomes.pass_rate_pct)),
+        ("Post-test pass rate", as_percent(outcomes.pass_rate_pct)),
     ]
     if any(value is not None for _, value in measures):
         pdf.table_of(_MEASURES, measures, width=110)
     pdf.subheading("Per question")
-    pdf.table_of(_GAIN, _records(outcomes.question_gain))
+    pdf.table_of(_GAIN, records(outcomes.question_gain))
 
 
-def _commitment(pdf: _Report, outcomes: Outcomes) -> None:
+def _commitment(pdf: ReportDocument, outcomes: Outcomes) -> None:
     pdf.heading("Commitment to change")
     found = outcomes.commitment if isinstance(outcomes.commitment, dict) else {}
-    n = _number(found.get("n"))
+    n = as_number(found.get("n"))
     if not n:
-        pdf.paragraph(NO_DATA, style="I", colour=_MUTED)
+        pdf.paragraph(NO_DATA, style="I", colour=MUTED)
         return
     statement = pdf.clean(found.get("statement") or "")
     if statement:
         pdf.paragraph(f"“{statement}”" if pdf.typeface == FAMILY else f'"{statement}"', style="I")
-    agree = _percent(found.get("pct_agree")) or pdf.dash
-    answers = _count(n)
+    agree = as_percent(found.get("pct_agree")) or pdf.dash
+    answers = as_count(n)
     pdf.paragraph(f"{agree} agree or strongly agree ({answers} answer{'s' if n != 1 else ''}).")
 
 
-def _poll(pdf: _Report, outcomes: Outcomes) -> None:
+def _poll(pdf: ReportDocument, outcomes: Outcomes) -> None:
     pdf.heading("Poll summary")
     question = pdf.clean(outcomes.poll_question or "")
-    rows = _records(outcomes.poll)
+    rows = records(outcomes.poll)
     if not question and not rows:
-        pdf.paragraph("This module has no poll.", style="I", colour=_MUTED)
+        pdf.paragraph("This module has no poll.", style="I", colour=MUTED)
         return
     if question:
         pdf.paragraph(question, style="B")
     pdf.table_of(_POLL, rows)
-    total = sum(_number(row.get("count")) or 0 for row in rows)
+    total = sum(as_number(row.get("count")) or 0 for row in rows)
     if rows:
-        pdf.note(f"{_count(total)} vote{'s' if total != 1 else ''} in the period.")
+        pdf.note(f"{as_count(total)} vote{'s' if total != 1 else ''} in the period.")
 
 
-def _disclosures(pdf: _Report, outcomes: Outcomes) -> None:
+def _disclosures(pdf: ReportDocument, outcomes: Outcomes) -> None:
     pdf.heading("Disclosures")
     pdf.subheading("Module disclosures")
     disclosures = [pdf.clean(text) for text in outcomes.disclosures or []]
@@ -381,7 +203,7 @@ def outcomes_pdf(outcomes: Outcomes) -> bytes:
     """Render the outcomes report of one module as A4 portrait PDF bytes."""
     site = clean_text(outcomes.site_name)
     title = clean_text(outcomes.module_title)
-    pdf = _Report(footer_text=truncate(f"{site or 'Rounds'} outcomes report", 120, "..."))
+    pdf = ReportDocument(footer_text=truncate(f"{site or 'Rounds'} outcomes report", 120, "..."))
     pdf.set_title(truncate(f"Outcomes report: {title}", 250, "..."))
     pdf.set_creator(truncate(site or "Rounds", 150, "..."))
     pdf.set_lang("en")
