@@ -41,8 +41,10 @@ class Outcomes:
 
     Frames: `funnel` [step, participants, conversion_pct]; `evaluation` [statement, n,
     pct_agree, median], one row per statement; `question_gain` [prompt, pre_pct_correct,
-    post_pct_correct, gain_pct_points]; `poll` [label, count, percent]. `commitment` holds
-    statement, n and pct_agree. Percentages are 0-100; None or NaN prints as a dash.
+    post_pct_correct, gain_pct_points]; `poll` [round, simulated, label, count, percent],
+    one table per round (without `round`, a single table). `commitment` holds statement, n
+    and pct_agree. Percentages are 0-100; None or NaN prints as a dash. `selection` says
+    what else narrowed the figures (a poll round, rehearsals counted); empty, it is not shown.
     """
 
     module_title: str
@@ -63,6 +65,7 @@ class Outcomes:
     funder_statement: str
     site_name: str
     generated_on: datetime.date
+    selection: str = ""
 
 
 _FUNNEL = [
@@ -106,9 +109,11 @@ def _title_block(pdf: ReportDocument, outcomes: Outcomes) -> None:
     for label, value in (
         ("Published", format_date(outcomes.published)),
         ("Period", pdf.clean(outcomes.period, _LINE_LIMIT) or pdf.dash),
+        ("Selection", pdf.clean(outcomes.selection, _LINE_LIMIT)),
         ("Generated", format_date(outcomes.generated_on)),
     ):
-        pdf.paragraph(f"{label}: {value}", size=10, after=0.3)
+        if value:
+            pdf.paragraph(f"{label}: {value}", size=10, after=0.3)
     objective = pdf.clean(outcomes.learning_objective)
     if objective:
         pdf.ln(1.5)
@@ -170,6 +175,11 @@ def _commitment(pdf: ReportDocument, outcomes: Outcomes) -> None:
     pdf.paragraph(f"{agree} agree or strongly agree ({answers} answer{'s' if n != 1 else ''}).")
 
 
+def _votes(rows: list[dict]) -> str:
+    total = sum(as_number(row.get("count")) or 0 for row in rows)
+    return f"{as_count(total)} vote{'s' if total != 1 else ''}"
+
+
 def _poll(pdf: ReportDocument, outcomes: Outcomes) -> None:
     pdf.heading("Poll summary")
     question = pdf.clean(outcomes.poll_question or "")
@@ -179,10 +189,19 @@ def _poll(pdf: ReportDocument, outcomes: Outcomes) -> None:
         return
     if question:
         pdf.paragraph(question, style="B")
-    pdf.table_of(_POLL, rows)
-    total = sum(as_number(row.get("count")) or 0 for row in rows)
-    if rows:
-        pdf.note(f"{as_count(total)} vote{'s' if total != 1 else ''} in the period.")
+    rounds: dict[object, list[dict]] = {}
+    for row in rows:  # rows without a round are one table
+        rounds.setdefault(row.get("round"), []).append(row)
+    for number, part in rounds.items():
+        if number is not None:
+            rehearsal = " (rehearsal)" if part[0].get("simulated") in (True,) else ""
+            pdf.subheading(f"Round {as_count(number) or pdf.dash}{rehearsal}: {_votes(part)}")
+        pdf.table_of(_POLL, part)
+    if not rows:
+        pdf.table_of(_POLL, rows)
+        return
+    several = f", in {len(rounds)} rounds" if len(rounds) > 1 else ""
+    pdf.note(f"{_votes(rows)} in the period{several}.")
 
 
 def _disclosures(pdf: ReportDocument, outcomes: Outcomes) -> None:

@@ -11,7 +11,12 @@ import pytest
 from pypdf import PdfReader
 
 from rounds import pdf_text
+from rounds.content.loader import load_site
+from rounds.dashboard import Filters
+from rounds.dashboard.outcomes import build_outcomes
 from rounds.report import NO_DATA, Outcomes, outcomes_pdf
+from tests.conftest import CONTENT
+from tests.test_dashboard import MODULE, clock, cohort  # noqa: F401 (fixtures)
 
 HAS_UNICODE_FONT = (pdf_text.FONT_DIR / "DejaVuSans.ttf").is_file()
 
@@ -295,3 +300,67 @@ def test_core_font_replaces_what_latin1_cannot_show(monkeypatch, tmp_path):
     _, text = _read(outcomes_pdf(_outcomes(funders=[("Zoë 🎉 Müller", "Gold")])))
 
     assert "Zoë ? Müller Gold" in text
+
+
+def test_the_poll_summary_gives_every_round_with_its_votes(font):
+    poll = pd.DataFrame(
+        {
+            "round": [1, 1, 2, 2],
+            "simulated": [False, False, False, False],
+            "label": ["Yes", "No", "Yes", "No"],
+            "count": [3, 2, 1, 4],
+            "percent": [60.0, 40.0, 20.0, 80.0],
+        }
+    )
+
+    _, text = _read(outcomes_pdf(_outcomes(poll=poll)))
+
+    assert "Round 1: 5 votes" in text and "Round 2: 5 votes" in text
+    assert "Yes 3 60.0%" in text and "No 4 80.0%" in text
+    assert "10 votes in the period, in 2 rounds." in text
+
+
+# --- from stored rows: the hand-computed cohort of test_dashboard ----------------------------
+
+SITE = load_site(CONTENT)[0]
+
+
+@pytest.mark.usefixtures("cohort")
+def test_report_from_stored_rows_prints_title_counts_and_disclosures(engine):
+    _, text = _read(outcomes_pdf(build_outcomes(engine, MODULE, SITE, Filters())))
+
+    assert MODULE.title in " ".join(text.split())
+    for expected in (
+        "Period: all time",
+        "attested 7",
+        "pre-test 5 71.4%",
+        "passed 4 80.0%",
+        "voted 7 140.0%",
+        "certificate 4 57.1%",
+        "Post-test pass rate 80.0%",  # 4 of the 5 who finished a post-test
+        "40.0% agree or strongly agree (5 answers).",  # the commitment to change
+        "Round 1: 5 votes",  # round 1: A, B (changed), C, D, E; H is simulated
+        "Round 2: 3 votes",
+        "8 votes in the period, in 2 rounds.",
+    ):
+        assert expected in text
+    assert "Selection" not in text
+    flat = " ".join(text.split())
+    for disclosure in MODULE.disclosures:
+        assert " ".join(disclosure.split())[:60] in flat
+
+
+@pytest.mark.usefixtures("cohort")
+def test_report_says_which_round_and_whether_rehearsals_count(engine):
+    only_round_2 = build_outcomes(engine, MODULE, SITE, Filters(round=2))
+    _, text = _read(outcomes_pdf(only_round_2))
+
+    assert "Selection: poll round 2 only" in text
+    assert "Round 2: 3 votes" in text and "Round 1" not in text
+    assert "3 votes in the period." in text
+
+    _, text = _read(
+        outcomes_pdf(build_outcomes(engine, MODULE, SITE, Filters(include_simulated=True)))
+    )
+    assert "Selection: rehearsal rounds and simulated participants included" in text
+    assert "Round 3 (rehearsal): 10 votes" in text

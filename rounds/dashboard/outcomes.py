@@ -40,12 +40,22 @@ def period_text(filters: Filters) -> str:
     return f"{start} to {end}"
 
 
+def selection_text(filters: Filters) -> str:
+    """Say what narrows the figures besides the period (a poll round, rehearsals), or ""."""
+    parts = [] if filters.round is None else [f"poll round {filters.round} only"]
+    if filters.include_simulated:
+        parts.append("rehearsal rounds and simulated participants included")
+    return "; ".join(parts)
+
+
 def build_outcomes(engine: Engine, module: Module, site: Site, filters: Filters) -> Outcomes:
-    """Gather participation, satisfaction, learning, commitment and the poll for the report."""
+    """Gather participation, satisfaction, learning, commitment and the poll for the report.
+
+    The poll summary gives every round with votes in the selection, oldest first.
+    """
     steps = funnel(engine, module, filters)
     scores = score_distribution(engine, module, filters)
     rounds = poll_by_round(engine, module, filters)
-    latest = rounds[rounds["round"] == rounds["round"].max()] if len(rounds) else None
     return Outcomes(
         module_title=module.title,
         published=module.published,
@@ -59,10 +69,11 @@ def build_outcomes(engine: Engine, module: Module, site: Site, filters: Filters)
         pass_rate_pct=pass_rate(steps),
         question_gain=question_gain(engine, module, filters),
         poll_question=module.poll.question if module.poll else None,
-        poll=latest[["label", "count", "percent"]] if latest is not None else None,
+        poll=rounds[["round", "simulated", "label", "count", "percent"]] if module.poll else None,
         disclosures=list(module.disclosures),
         funders=[(f.name, f.level) for f in site.disclosure.funders],
         funder_statement=site.disclosure.influence,
         site_name=site.name,
         generated_on=dt.date.today(),
+        selection=selection_text(filters),
     )
