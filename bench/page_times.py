@@ -1,14 +1,15 @@
 """Time one script run of every Rounds page against an empty Streamlit page, over the protocol.
 
-    .venv/bin/python bench/page_times.py [--runs 20] [--write-docs]
+    .venv/bin/python bench/page_times.py [--runs 300] [--blocks 5] [--write-docs]
 
-Starts a Rounds server and a server for an empty page (same `.streamlit/config.toml`), opens
-one simulated browser on each (`bench/loadgen/session.py`), passes the gate, then for every page
-runs it once to warm up and `--runs` times more, timing each run from the rerun request to its
-`script_finished` on an otherwise idle server (so the figure is the page's run time plus a
-loopback round trip, which the empty page's figure shows). The poll is timed before and after
-voting, and so is its live-results fragment alone. `--write-docs` rewrites the "Page run
-times" section of docs/performance.md.
+Starts a Rounds server and a server for an empty page (same `.streamlit/config.toml`) and opens
+one simulated browser tab (`bench/loadgen/session.py`) per row: the empty page, the gate, and
+every page past the gate, the poll before and after voting. Each tab runs its page once to warm
+up, then `--runs` times in `--blocks` rounds that visit every tab in turn, timing each run from
+the rerun request to its `script_finished` and reading the server's CPU time around each block.
+A page's ratio to the empty page is taken within each round (so a busy spell of the shared
+machine weighs on both alike) and the median of the rounds is reported. `--write-docs` rewrites
+the "Page run times" section of docs/performance.md.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import itertools
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,87 +42,113 @@ PAGES = ["", "article", "quiz", "evaluation", "poll", "completion", "presenter",
 
 @dataclass
 class Row:
-    """One page's timings: wall time of each run, server CPU per run, bytes per run."""
+    """One page's timings: wall time of each run, server CPU and bytes per run, per block."""
 
     name: str
-    times: list[float]
-    cpu_ms: float
-    size: float
+    session: Session
+    pid: int
+    once: Callable[[], Awaitable[object]]
+    times: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # per block: CPU ms per run
+    sizes: list[float] = field(default_factory=list)  # per block: bytes per run
+
+    async def block(self, runs: int) -> None:
+        """Run the page `runs` times in a row, adding its CPU, bytes and wall times."""
+        before, cpu_before = self.session.counters.bytes_in, server.sample(self.pid).cpu_s
+        for _ in range(runs):
+            started = time.monotonic()
+            await self.once()
+            self.times.append(time.monotonic() - started)
+        cpu = server.sample(self.pid).cpu_s - cpu_before
+        self.cpu_ms.append(1000 * cpu / runs)
+        self.sizes.append((self.session.counters.bytes_in - before) / runs)
 
 
-async def _timed(
-    name: str, session: Session, pid: int, runs: int, once: Callable[[], Awaitable[object]]
-) -> Row:
-    await once()  # warm-up
-    before, cpu_before = session.counters.bytes_in, server.sample(pid).cpu_s
-    times = []
-    for _ in range(runs):
-        started = time.monotonic()
-        await once()
-        times.append(time.monotonic() - started)
-    cpu = server.sample(pid).cpu_s - cpu_before
-    return Row(name, times, 1000 * cpu / runs, (session.counters.bytes_in - before) / runs)
-
-
-async def measure(rounds: server.Server, empty: server.Server, runs: int) -> list[Row]:
-    """Return the timings of the empty page, then of every Rounds page."""
-    found: list[Row] = []
-    pid = empty.proc.pid
-    blank = Session(empty.host, empty.port, "", "", follow_auto_reruns=False, quick_ack=True)
-    await blank.open()
-    found.append(await _timed("empty Streamlit page", blank, pid, runs, blank.rerun))
-    await blank.close()
-    browser_like = Session(empty.host, empty.port, "", "", follow_auto_reruns=False)
-    await browser_like.open()
-    name = "empty Streamlit page, ACKs delayed as a browser's are"
-    found.append(await _timed(name, browser_like, pid, runs, browser_like.rerun))
-    await browser_like.close()
-
-    pid = rounds.proc.pid
-    tab = Session(rounds.host, rounds.port, "", "", follow_auto_reruns=False, quick_ack=True)
+async def _tab(host: server.Server, quick_ack: bool = True) -> Session:
+    tab = Session(host.host, host.port, "", "", follow_auto_reruns=False, quick_ack=quick_ack)
     await tab.open()
-    found.append(await _timed("HCP gate (not attested)", tab, pid, runs, tab.rerun))
+    return tab
+
+
+async def _attested(host: server.Server, page: str) -> Session:
+    tab = await _tab(host)
     await tab.set_value("gate_attest", bool_value=True)
     await tab.set_value("gate_profession", string_value=tab.options("gate_profession")[0])
     await tab.click("gate_submit")
+    if page:
+        await tab.goto(page, MODULE)
+    return tab
+
+
+async def rows_to_time(rounds: server.Server, empty: server.Server) -> list[Row]:
+    """Open one tab per row, each on its page and in its state; the empty page's rows first."""
+    blank, browser_like = await _tab(empty), await _tab(empty, quick_ack=False)
+    found = [
+        Row("empty Streamlit page", blank, empty.proc.pid, blank.rerun),
+        Row(
+            "empty Streamlit page, ACKs delayed as a browser's are",
+            browser_like,
+            empty.proc.pid,
+            browser_like.rerun,
+        ),
+    ]
+    pid = rounds.proc.pid
+    gate = await _tab(rounds)
+    found.append(Row("HCP gate (not attested)", gate, pid, gate.rerun))
     for page in PAGES:
+        tab = await _attested(rounds, page)
         if page not in tab.pages:
             continue
-        query = MODULE if page else ""
-        await tab.goto(page, query)
-        name = f"/{page}" + (f"?{query}" if query else "")
-        name += " (before voting)" if page == "poll" else ""
-        found.append(await _timed(name, tab, pid, runs, tab.rerun))
+        name = f"/{page}" + (f"?{MODULE}" if page else "")
+        found.append(
+            Row(name + (" (before voting)" if page == "poll" else ""), tab, pid, tab.rerun)
+        )
         if page == "poll":
-            found += await _poll_after_vote(tab, pid, runs)
-    await tab.close()
+            found += await _poll_after_vote(rounds, name)
     return found
 
 
-async def _poll_after_vote(tab: Session, pid: int, runs: int) -> list[Row]:
+async def _poll_after_vote(rounds: server.Server, name: str) -> list[Row]:
+    tab = await _attested(rounds, "poll")
     await tab.set_value("poll_choice", string_value=tab.options("poll_choice")[0])
     await tab.click("poll_vote")
-    rows = [await _timed(f"/poll?{MODULE} (after voting)", tab, pid, runs, tab.rerun)]
-    fragment = next(iter(tab.live_fragments), None)
-    if fragment is not None:  # the earlier design: results refreshed by a timed fragment
-        name = "poll live-results fragment alone (every 2 s per viewer)"
-        rows.append(await _timed(name, tab, pid, runs, lambda: tab.rerun_fragment(fragment)))
-    options = iter(tab.options("poll_choice") * (runs + 1))
+    options = itertools.cycle(tab.options("poll_choice"))
 
     async def pick() -> object:  # what a phone costs per tap on an option: the poll's fragment
         return await tab.set_value("poll_choice", string_value=next(options))
 
-    rows.append(
-        await _timed(
-            "poll: picking an option (reruns only the poll's fragment)", tab, pid, runs, pick
-        )
-    )
-    return rows
+    pid = rounds.proc.pid
+    return [
+        Row(f"{name} (after voting)", tab, pid, tab.rerun),
+        Row("poll: picking an option (reruns only the poll's fragment)", tab, pid, pick),
+    ]
+
+
+async def measure(rounds: server.Server, empty: server.Server, runs: int, blocks: int) -> list[Row]:
+    """Return every row's timings, taken in `blocks` rounds that visit every row in turn.
+
+    Interleaving spreads whatever else the machine does over all rows alike, so the ratio of a
+    page to the empty page is taken within each round and the median of the rounds reported.
+    """
+    found = await rows_to_time(rounds, empty)
+    for row in found:
+        await row.once()  # warm-up
+    per_block = max(1, runs // blocks)
+    for _ in range(blocks):
+        for row in found:
+            await row.block(per_block)
+    for row in {id(r.session): r.session for r in found}.values():
+        await row.close()
+    return found
+
+
+def ratio(row: Row, base: Row) -> float:
+    """Return the median over rounds of the row's CPU per run over the empty page's."""
+    return statistics.median(c / max(b, 1e-9) for c, b in zip(row.cpu_ms, base.cpu_ms, strict=True))
 
 
 def table(rows: list[Row]) -> str:
     """Return the timings as a Markdown table with the ratio to the empty page's CPU."""
-    base = rows[0].cpu_ms or 1e-9
     lines = [
         "| page | server CPU per run (ms) | x empty page | run p50 (ms) | run p95 (ms) "
         "| KB sent per run |",
@@ -128,26 +157,33 @@ def table(rows: list[Row]) -> str:
     for row in rows:
         p50 = stats.percentile(row.times, 50) or 0.0
         p95 = stats.percentile(row.times, 95) or 0.0
-        cells = [row.name, f"{row.cpu_ms:.1f}", f"{row.cpu_ms / base:.0f}"]
-        cells += [f"{p50 * 1000:.1f}", f"{p95 * 1000:.1f}", f"{row.size / 1024:.1f}"]
+        cells = [row.name, f"{statistics.mean(row.cpu_ms):.1f}", f"{ratio(row, rows[0]):.1f}"]
+        cells += [
+            f"{p50 * 1000:.1f}",
+            f"{p95 * 1000:.1f}",
+            f"{statistics.mean(row.sizes) / 1024:.1f}",
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def section(rows: list[Row], runs: int, options: str = "", label: str = "") -> str:
+def section(rows: list[Row], runs: int, blocks: int, options: str = "", label: str = "") -> str:
     """Return the docs section."""
     box = server.machine()
     return f"""{HEADING}{f" ({label})" if label else ""}
 
 Measured on {dt.date.today().isoformat()}; this section is rewritten by
-`.venv/bin/python bench/page_times.py --runs {runs}{options} --write-docs`. Machine: {box["cpu"]},
-{box["cpus"]} CPUs, {box["memory"]} memory, {box["os"]}, Python {box["python"]}.
+`.venv/bin/python bench/page_times.py --runs {runs} --blocks {blocks}{options} --write-docs`.
+Machine: {box["cpu"]}, {box["cpus"]} CPUs, {box["memory"]} memory, {box["os"]}, Python
+{box["python"]}.
 
-One participant on an otherwise idle server, {runs} runs of each page after one warm-up. "Server
-CPU per run" is the server process's CPU time (from /proc) over those runs divided by their
-number, which other work on the machine hardly disturbs; "x empty page" divides it by the same
-figure for a script with no Streamlit call, served with the same configuration. The run times
-are wall time from the rerun request to the run's `script_finished` over the websocket.
+One browser tab per row, each alone on its page, {runs} runs of each after one warm-up, taken in
+{blocks} rounds that visit every row in turn. "Server CPU per run" is the server process's CPU
+time (from /proc) over a round's runs divided by their number, averaged over the rounds; "x
+empty page" divides it by the same figure for a script with no Streamlit call, served with the
+same configuration, in the same round, and reports the median of the rounds: the ratio the
+target is set on, and the figure that other work on the shared machine disturbs least. The run
+times are wall time from the rerun request to the run's `script_finished` over the websocket.
 The client acknowledges TCP segments at once (TCP_QUICKACK) so that the figures are the
 server's work; the second row shows what a browser, which delays its ACKs, sees on the same
 empty page: Streamlit 1.67 does not set TCP_NODELAY on its websocket (its listening socket is
@@ -166,7 +202,8 @@ def write_docs(text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Start both servers, time the pages, print and optionally write the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=300, help="runs of each row in all")
+    parser.add_argument("--blocks", type=int, default=5, help="rounds the runs are split into")
     parser.add_argument("--patches", default="", help="what-if patches: nodelay,chart-cache")
     parser.add_argument("--app-dir", type=Path, default=ROOT, help="run the app from this checkout")
     parser.add_argument("--label", default="", help="a name for this variant in the docs")
@@ -175,8 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.nice:
         os.nice(args.nice)  # the servers started below inherit it
-    if not 1 <= args.runs <= 1_000:
-        parser.error("--runs must be between 1 and 1,000")
+    if not 1 <= args.blocks <= args.runs <= 10_000:
+        parser.error("--runs must be between --blocks and 10,000")
     folder = Path(tempfile.mkdtemp(prefix="rounds-pages-"))
     try:
         empty_script = folder / "empty_page.py"
@@ -189,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
                 folder / "empty", script=str(empty_script), patches=args.patches
             ) as empty,
         ):
-            rows = asyncio.run(measure(rounds, empty, args.runs))
+            rows = asyncio.run(measure(rounds, empty, args.runs, args.blocks))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(table(rows))
@@ -201,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             options += f" --app-dir {args.app_dir}"
         if args.label:
             options += f" --label '{args.label}'"
-        write_docs(section(rows, args.runs, options, args.label))
+        write_docs(section(rows, args.runs, args.blocks, options, args.label))
         print(f"wrote {DOCS.relative_to(ROOT)}")
     return 0
 
