@@ -117,6 +117,11 @@ def funnel_counts(at) -> dict[str, int]:
     return dict(zip(table["Step"], table["Participants"], strict=True))
 
 
+def open_tab(at, tab: str):
+    at.session_state["dash_tab"] = tab
+    return at.run()
+
+
 def test_a_learner_cannot_reach_the_dashboard(monkeypatch, tmp_path, configured):
     at = dashboard(monkeypatch, tmp_path, password=None)
     assert at.title[0].value == "Educator sign-in"
@@ -152,11 +157,9 @@ def test_dashboard_loads_with_seeded_data_and_shows_the_stored_numbers(
     assert "None" not in set(table["% of previous step"])
     at.toggle(key="dash_simulated").set_value(True).run()
     assert funnel_counts(at)["voted"] == 67
-
-
-def open_tab(at, tab: str):
-    at.session_state["dash_tab"] = tab
-    return at.run()
+    for tab in ["Learning", "Evaluation", "Poll", "Exports"]:  # every tab, on stored rows
+        assert not open_tab(at, tab).exception, tab
+    assert "Round 2 (rehearsal)** · n = 60" in texts(open_tab(at, "Poll"))
 
 
 def test_evaluation_tab_tables_the_bars_shares_and_reports_the_commitment_alone(
