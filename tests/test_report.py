@@ -204,6 +204,8 @@ def test_commitment_with_no_answers_prints_no_data_yet(font):
     _, text = _read(outcomes_pdf(outcomes))
 
     assert "I will change." not in text
+    assert text.count(NO_DATA) == 1  # every other section has its figures
+    assert "agree or strongly agree (" not in text
 
 
 HOSTILE = {
