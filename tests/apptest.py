@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import streamlit as st
@@ -48,6 +49,7 @@ def texts(at: AppTest) -> str:
     parts += [e.value for e in at.header] + [e.value for e in at.subheader]
     for kind in (at.caption, at.info, at.error, at.success, at.warning):
         parts += [e.value for e in kind]
+    parts += [html.unescape(e.proto.body) for e in at.get("html")]  # the site chrome
     return "\n".join(str(p) for p in parts)
 
 

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rounds.content.article import article_markdown
 from rounds.progress import ARTICLE_OPENED
 from rounds.ui import resources
 from rounds.ui.modules import current_module
@@ -23,8 +24,7 @@ st.caption(
 st.info(f"**Learning objective:** {module.learning_objective}", icon=":material/flag:")
 if module.disclosures:
     with st.container(border=True, key="article_disclosures"):
-        st.markdown("**Disclosures**")
-        st.markdown("\n".join(f"- {line}" for line in module.disclosures))
+        st.markdown("**Disclosures**\n\n" + "\n".join(f"- {line}" for line in module.disclosures))
 
 if module.quiz and not progress.pre_done and not progress.best_post:
     st.page_link(
@@ -34,18 +34,7 @@ if module.quiz and not progress.pre_done and not progress.best_post:
         query_params={"module": module.slug, "phase": "pre"},
     )
 
-st.markdown(loaded.body)
-
-st.header("Key data", anchor="key-data")
-st.markdown("\n".join(f"- {point}" for point in module.key_data))
-
-st.header("Key learning", anchor="key-learning")
-st.markdown(module.key_learning)
-
-st.header("References", anchor="references")
-st.markdown(
-    "\n".join(f"{n}. {ref.text} [Link]({ref.url})" for n, ref in enumerate(module.references, 1))
-)
+st.markdown(article_markdown(module, loaded.body))
 
 if module.quiz:
     st.page_link(

@@ -22,10 +22,10 @@ if st.query_params.get("phase") == "pre":
         query_params={"module": module.slug},
     )
 else:
-    st.header("After reading")
-    st.write(
-        f"{len(module.quiz.questions)} questions; you see the answer and its source after each. "
-        f"The pass mark is {round(100 * module.quiz.pass_mark)}% and you may retry."
+    st.markdown(
+        f"## After reading\n\n{len(module.quiz.questions)} questions; you see the answer and "
+        f"its source after each. The pass mark is {round(100 * module.quiz.pass_mark)}% and you "
+        "may retry."
     )
     draw_posttest(module)
     st.page_link(

@@ -9,13 +9,16 @@ from rounds.progress import Progress, load_progress
 from rounds.ui import resources
 from rounds.ui.tracking import participant
 
+MARKS = {True: ":material/check_circle:", False: ":material/radio_button_unchecked:"}
+
 
 def draw_progress(module: Module) -> Progress:
-    """Draw the module's steps with what is done, and return the progress."""
+    """Draw the module's steps with what is done (one element), and return the progress."""
     progress = load_progress(resources.engine(), participant(), module)
     steps = progress.steps()
     done = sum(1 for _, ok in steps if ok)
-    st.progress(done / len(steps), text=f"Module progress: {done} of {len(steps)} steps done")
-    marks = {True: ":material/check_circle: ", False: ":material/radio_button_unchecked: "}
-    st.caption(" · ".join(f"{marks[ok]}{label}" for label, ok in steps))
+    marks = " · ".join(f"{MARKS[ok]} {label}" for label, ok in steps)
+    st.progress(
+        done / len(steps), text=f"Module progress: {done} of {len(steps)} steps done — {marks}"
+    )
     return progress

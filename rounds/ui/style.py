@@ -1,8 +1,10 @@
 """The app's one stylesheet: readable secondary text and finger-sized targets on every page.
 
 Streamlit draws captions at 60 % opacity (about 3.9:1 on white, under WCAG's 4.5:1) and many of
-its controls 22-40 px tall; phones need 44 px. Only Streamlit's own widgets are styled here, by
-their `data-testid`; no content passes through this file.
+its controls 22-40 px tall; phones need 44 px. Streamlit's own widgets are styled here by their
+`data-testid`, and the site chrome's fragments (`rounds/site_chrome.py`) by their `rounds-`
+classes, drawn to match Streamlit's expanders, bordered containers and buttons; no content passes
+through this file.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 import streamlit as st
 
 TAP = "44px"  # WCAG 2.5.5 / Apple HIG minimum target height
+PRIMARY = "#0b5cad"  # theme.primaryColor in .streamlit/config.toml
 
 SOURCE = f"""
 /* Captions: a solid grey with 7:1 contrast instead of faded body text. */
@@ -63,6 +66,43 @@ SOURCE = f"""
   [data-testid="stRadioGroup"] > div, [data-testid="stRadioOption"] {{ width: 100%; }}
   .st-key-poll_vote, .st-key-poll_vote .stButton, .st-key-poll_vote button {{ width: 100%; }}
 }}
+
+/* The site chrome (rounds/site_chrome.py): folds like expanders, boxes like bordered containers. */
+.rounds-chrome {{ display: flex; flex-direction: column; gap: 1rem; }}
+.rounds-chrome p, .rounds-box p {{ margin: 0 0 0.5rem; }}
+.rounds-box {{
+  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 1rem;
+}}
+.rounds-note {{ font-size: 0.875rem; color: #595959; }}
+.rounds-fold {{ border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; }}
+.rounds-fold > summary {{
+  min-height: {TAP}; display: flex; align-items: center; gap: 0.5rem; padding: 0 1rem;
+  cursor: pointer; font-size: 0.875rem; list-style: none; border-radius: 0.5rem;
+}}
+.rounds-fold > summary::-webkit-details-marker {{ display: none; }}
+.rounds-fold > summary::before {{
+  content: ""; width: 0.45rem; height: 0.45rem; border: solid currentColor;
+  border-width: 0 2px 2px 0; transform: rotate(-45deg); transition: transform 0.15s;
+}}
+.rounds-fold[open] > summary::before {{ transform: rotate(45deg); }}
+.rounds-fold > summary:hover {{ color: {PRIMARY}; }}
+.rounds-fold > summary:focus-visible {{ outline: 2px solid {PRIMARY}; outline-offset: 2px; }}
+.rounds-fold > :not(summary) {{ margin: 0 1rem 0.75rem; }}
+.rounds-funders {{ display: inline-block; min-width: min(100%, 18rem); }}
+.rounds-funders table {{ border-collapse: collapse; font-size: 0.875rem; }}
+.rounds-funders caption {{ text-align: left; font-weight: 600; padding-bottom: 0.25rem; }}
+.rounds-funders th, .rounds-funders td {{
+  text-align: left; padding: 0.25rem 0.75rem 0.25rem 0;
+  border-bottom: 1px solid rgba(49, 51, 63, 0.1);
+}}
+.rounds-site {{ margin-bottom: 1rem; }}
+a.rounds-button {{
+  display: inline-flex; align-items: center; min-height: {TAP}; padding: 0 0.75rem;
+  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; background: #fff;
+  color: inherit; text-decoration: none;
+}}
+a.rounds-button:hover {{ border-color: {PRIMARY}; color: {PRIMARY}; }}
+a.rounds-button:focus-visible {{ outline: 2px solid {PRIMARY}; outline-offset: 2px; }}
 
 /* Heading anchor icons appear on hover; on touch screens they are only a tiny stray target. */
 @media (hover: none) {{ [data-testid="stHeaderActionElements"] {{ display: none; }} }}
