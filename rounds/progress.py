@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
@@ -29,6 +29,7 @@ class Progress:
     passed: bool
     evaluated: bool
     voted: bool
+    votes: dict[int, str] = field(default_factory=dict)  # poll round -> option voted for
 
     def steps(self) -> list[tuple[str, bool]]:
         """Return (step label, done) in the order a learner meets them."""
@@ -58,5 +59,6 @@ def load_progress(engine: Engine, participant_id: str, module: Module) -> Progre
         best_post=top,
         passed=top is not None and is_passing(top, pass_mark),
         evaluated=facts.evaluated or module.evaluation is None,
-        voted=module.poll is None or facts.voted,
+        voted=module.poll is None or bool(facts.votes),
+        votes=facts.votes,
     )

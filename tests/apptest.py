@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import html
-import json
 
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from rounds.ui import resources
+from rounds.ui.live_component import decode
+from rounds.ui.poll_widgets import refresh_shared
 from tests.conftest import ROOT
 
 PAGES = {
@@ -29,6 +30,7 @@ def fresh_app(monkeypatch, tmp_path, database_url: str | None = None) -> AppTest
     monkeypatch.setenv("ROUNDS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ROUNDS_DATABASE_URL", database_url or f"sqlite:///{tmp_path / 'db.sqlite'}")
     resources.forget()
+    refresh_shared()  # the poll's half-second caches, from another test's database
     st.cache_resource.clear()
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
 
@@ -56,7 +58,7 @@ def texts(at: AppTest) -> str:
 def live_results(at: AppTest) -> dict:
     """Return the arguments the page gave its live-results component (what it first draws)."""
     (component,) = at.get("component_instance")
-    return json.loads(component.proto.json_args)
+    return decode(component.proto.json_args)
 
 
 def live_heading(at: AppTest) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from rounds.lifecycle import PollState
 from rounds.progress import ARTICLE_OPENED, load_progress, poll_id
 from rounds.store.evaluation import save_evaluation
 from rounds.store.events import record_event
+from rounds.store.polls import reset, set_state
+from rounds.store.standing import standing
 from rounds.store.votes import record_vote
 from tests.test_quiz import MODULE, QUIZ, RIGHT, learner, take, wrong_option
 
@@ -36,3 +39,25 @@ def test_each_step_counts_once_it_is_stored_and_only_for_its_learner(engine):
     assert progress.best_post.correct == len(QUIZ.questions) and progress.passed
     assert progress.evaluated and progress.voted and progress.complete
     assert load_progress(engine, other, MODULE).voted is False
+
+
+def test_votes_are_read_per_round_with_the_progress(engine):
+    me = learner(engine)
+    first, second = MODULE.poll.options[0].key, MODULE.poll.options[1].key
+    record_vote(engine, poll_id(MODULE), me, first)
+    record_vote(engine, poll_id(MODULE), me, second)  # changed in the same round: one vote
+    assert load_progress(engine, me, MODULE).votes == {1: second}
+    reset(engine, poll_id(MODULE))  # round 2 starts as a draft: the round-1 vote still counts
+    assert load_progress(engine, me, MODULE).voted
+    set_state(engine, poll_id(MODULE), PollState.open)
+    record_vote(engine, poll_id(MODULE), me, first)
+    assert load_progress(engine, me, MODULE).votes == {1: second, 2: first}
+
+
+def test_scores_are_every_finished_attempt_in_order(engine):
+    me = learner(engine)
+    take(engine, me, "post", ALL_WRONG)
+    take(engine, me, "post", RIGHT)
+    take(engine, me, "pre", RIGHT)
+    facts = standing(engine, me, MODULE.slug, poll_id(MODULE))
+    assert facts.scores == {"pre": [len(QUIZ.questions)], "post": [0, len(QUIZ.questions)]}

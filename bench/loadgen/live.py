@@ -41,7 +41,8 @@ def component_args(run: RunResult) -> tuple[Any, dict] | None:
     """Return the live-results component element of a run and its decoded arguments."""
     for kind, element in reversed(run.elements):
         if kind == "component_instance" and COMPONENT.search(element.component_name):
-            return element, json.loads(element.json_args or "{}")
+            # One JSON text in one argument (rounds/ui/live_component.py).
+            return element, json.loads(json.loads(element.json_args)["spec"])
     return None
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
+from cachetools import TTLCache, cached
 
 from rounds.content.schema import Module
 from rounds.lifecycle import PollClosed, PollState, RoundInfo
 from rounds.progress import poll_id
 from rounds.store.engine import utcnow
 from rounds.store.polls import current_round
-from rounds.store.votes import record_vote, tally, vote_of
+from rounds.store.votes import record_vote, tally
 from rounds.tallies import results_visible
 from rounds.ui import resources
 from rounds.ui.live_component import live_results
@@ -22,13 +25,22 @@ CLOSED_MESSAGE = "This poll is closed, so your vote was not counted."
 NOT_SAVED_MESSAGE = "Your choice is not saved yet: press Vote to send it."
 
 
-@st.cache_data(ttl=0.5, show_spinner=False, max_entries=256)
+# Shared by every viewer in this process for half a second: a room of phones rerunning the poll
+# reads each poll's round and tally once per half second, not once per phone. Plain TTL caches
+# rather than `st.cache_data`, which hashes the arguments and pickles the result on every call.
+_SHARED_S = 0.5
+_tallies: TTLCache = TTLCache(maxsize=256, ttl=_SHARED_S)
+_rounds: TTLCache = TTLCache(maxsize=256, ttl=_SHARED_S)
+_shared_lock = threading.Lock()
+
+
+@cached(_tallies, lock=_shared_lock)
 def shared_tally(poll: str, round_no: int) -> dict[str, int]:
-    """Return the vote counts, shared by every viewer in this process for half a second."""
+    """Return the vote counts of a round (shared: never change the dict returned)."""
     return tally(resources.engine(), poll, round_no)
 
 
-@st.cache_data(ttl=0.5, show_spinner=False, max_entries=256)
+@cached(_rounds, lock=_shared_lock)
 def shared_round(poll: str) -> RoundInfo:
     """Return the poll's current round, shared by this process's viewers for half a second."""
     return current_round(resources.engine(), poll)
@@ -36,8 +48,9 @@ def shared_round(poll: str) -> RoundInfo:
 
 def refresh_shared() -> None:
     """Drop the shared caches so the next refresh of every viewer reads the database."""
-    shared_tally.clear()
-    shared_round.clear()
+    with _shared_lock:
+        _tallies.clear()
+        _rounds.clear()
 
 
 @guarded_write("poll_error", "Your vote")
@@ -66,25 +79,28 @@ def draw_poll(module: Module) -> None:
     that a first vote ticks the poll step off at once.
     """
     with database_guard():  # a fragment's own run happens outside the page's guard
-        draw_progress(module)
+        progress = draw_progress(module)
         st.title("Your opinion")
         # Two fixed slots: whatever the vote section shows, the live results keep their place on
         # the page, so their frame (and its stream) survives every rerun instead of reloading.
         vote_slot, results_slot = st.container(), st.container()
         with vote_slot:
-            drawn, mine = draw_vote(module)
+            drawn, mine = draw_vote(module, progress.votes)
         with results_slot:
             draw_live_results(module, drawn, has_voted=mine is not None)
         if mine:
             draw_evidence(module)
 
 
-def draw_vote(module: Module) -> tuple[RoundInfo, str | None]:
-    """Draw the question and the vote control; return the round and the participant's vote."""
+def draw_vote(module: Module, votes: dict[int, str]) -> tuple[RoundInfo, str | None]:
+    """Draw the question and the vote control; return the round and the participant's vote.
+
+    `votes` are the participant's stored votes by round, read with their progress.
+    """
     poll = module.poll
     info = shared_round(poll_id(module))
     state = info.effective_state(utcnow())
-    mine = vote_of(resources.engine(), poll_id(module), participant(), info.round)
+    mine = votes.get(info.round)
     labels = {o.key: o.label for o in poll.options}
     if state is PollState.draft:
         st.markdown(f"**{poll.question}**")
@@ -138,7 +154,9 @@ def draw_evidence(module: Module) -> None:
     """Draw the cited facts that put the poll question in context."""
     if not module.poll.evidence:
         return
+    points = "\n".join(
+        f"- {item.text} \\[{module.reference_number(item.source)}\\]"
+        for item in module.poll.evidence
+    )
     with st.container(border=True, key="poll_evidence"):
-        st.markdown("**The evidence in brief**")
-        for item in module.poll.evidence:
-            st.markdown(f"- {item.text} \\[{module.reference_number(item.source)}\\]")
+        st.markdown(f"**The evidence in brief**\n\n{points}")

@@ -22,6 +22,11 @@ def test_hostile_content_is_shown_literally_and_runs_nothing(tmp_path, browser):
     data["title"] = f"Title {HOSTILE}"
     data["key_learning"] = f"Learning {HOSTILE}"
     module_yaml.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    site_yaml = content / "site.yaml"  # the site chrome is HTML that Rounds writes
+    site = yaml.safe_load(site_yaml.read_text(encoding="utf-8"))
+    site["disclosure"]["statement"] = f"Statement {HOSTILE}"
+    site["disclosure"]["funders"][0]["name"] = f"Funder {HOSTILE}"
+    site_yaml.write_text(yaml.safe_dump(site, allow_unicode=True), encoding="utf-8")
     article = module_yaml.parent / "article.md"
     article.write_text(
         article.read_text(encoding="utf-8") + f'\n\n<iframe srcdoc="<script>alert(3)</script>">'
@@ -37,6 +42,9 @@ def test_hostile_content_is_shown_literally_and_runs_nothing(tmp_path, browser):
         pass_gate(page)
         expect(page.get_by_text("Learning <img src=x", exact=False)).to_be_visible()
         expect(page.get_by_role("heading", name="Title <img", exact=False)).to_be_visible()
+        expect(page.get_by_text("Statement <img src=x", exact=False)).to_be_visible()
+        page.get_by_text("View funders").click()
+        expect(page.get_by_role("cell", name="Funder <img", exact=False)).to_be_visible()
         assert page.locator("iframe[srcdoc]").count() == 0
         assert page.locator("img[src='x']").count() == 0
         page.wait_for_timeout(500)

@@ -102,11 +102,11 @@
 
   window.addEventListener("message", function (event) {
     if (event.data.type !== "streamlit:render") { return; }
-    var fresh = event.data.args;
+    var fresh = JSON.parse(event.data.args.spec);  // one JSON text: see live_component.py
     var changed = !args || fresh.stream !== args.stream;
     args = fresh;
     document.body.classList.toggle("large", !!args.large);
-    figure = JSON.parse(args.figure);
+    figure = args.figure;
     shown = args.drawn;
     // Streamlit sends this message again on every resize: the stream's numbers, when newer
     // than the page's, must win over the arguments drawn at the page's last run.
