@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
 from rounds.content.schema import Module
 from rounds.quiz import Score, best, is_passing
-from rounds.store.standing import standing
+from rounds.store.standing import Standing, standing
 
 ARTICLE_OPENED = "article_opened"
 COMPLETED = "completed"
@@ -21,7 +21,7 @@ def poll_id(module: Module) -> str:
 
 @dataclass(frozen=True)
 class Progress:
-    """The steps of one module and whether each is done."""
+    """The steps of one module and whether each is done, with the rows they come from."""
 
     read_article: bool
     pre_done: bool
@@ -29,7 +29,7 @@ class Progress:
     passed: bool
     evaluated: bool
     voted: bool
-    votes: dict[int, str] = field(default_factory=dict)  # poll round -> option voted for
+    stored: Standing  # the learner's attempts, answers and votes, for the page to draw
 
     def steps(self) -> list[tuple[str, bool]]:
         """Return (step label, done) in the order a learner meets them."""
@@ -51,14 +51,14 @@ def load_progress(engine: Engine, participant_id: str, module: Module) -> Progre
     """Read a participant's progress through a module from the database."""
     facts = standing(engine, participant_id, module.slug, poll_id(module))
     total = len(module.quiz.questions) if module.quiz else 0
-    top = best([Score(c, total) for c in facts.scores["post"]])
+    top = best([Score(c, total) for c in facts.scores("post")])
     pass_mark = module.quiz.pass_mark if module.quiz else 1.0
     return Progress(
         read_article=ARTICLE_OPENED in facts.event_kinds,
-        pre_done=bool(facts.scores["pre"]),
+        pre_done=bool(facts.scores("pre")),
         best_post=top,
         passed=top is not None and is_passing(top, pass_mark),
-        evaluated=facts.evaluated or module.evaluation is None,
+        evaluated=bool(facts.evaluation) or module.evaluation is None,
         voted=module.poll is None or bool(facts.votes),
-        votes=facts.votes,
+        stored=facts,
     )

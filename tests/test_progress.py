@@ -46,12 +46,12 @@ def test_votes_are_read_per_round_with_the_progress(engine):
     first, second = MODULE.poll.options[0].key, MODULE.poll.options[1].key
     record_vote(engine, poll_id(MODULE), me, first)
     record_vote(engine, poll_id(MODULE), me, second)  # changed in the same round: one vote
-    assert load_progress(engine, me, MODULE).votes == {1: second}
+    assert load_progress(engine, me, MODULE).stored.votes == {1: second}
     reset(engine, poll_id(MODULE))  # round 2 starts as a draft: the round-1 vote still counts
     assert load_progress(engine, me, MODULE).voted
     set_state(engine, poll_id(MODULE), PollState.open)
     record_vote(engine, poll_id(MODULE), me, first)
-    assert load_progress(engine, me, MODULE).votes == {1: second, 2: first}
+    assert load_progress(engine, me, MODULE).stored.votes == {1: second, 2: first}
 
 
 def test_scores_are_every_finished_attempt_in_order(engine):
@@ -60,4 +60,7 @@ def test_scores_are_every_finished_attempt_in_order(engine):
     take(engine, me, "post", RIGHT)
     take(engine, me, "pre", RIGHT)
     facts = standing(engine, me, MODULE.slug, poll_id(MODULE))
-    assert facts.scores == {"pre": [len(QUIZ.questions)], "post": [0, len(QUIZ.questions)]}
+    assert facts.scores("pre") == [len(QUIZ.questions)]
+    assert facts.scores("post") == [0, len(QUIZ.questions)]
+    assert [a.phase for a in facts.attempts] == ["post", "post", "pre"]
+    assert facts.latest("post") == facts.attempts[1] and facts.latest("post").finished

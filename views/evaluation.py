@@ -8,10 +8,10 @@ from rounds.ui.progress_bar import draw_progress
 
 module = require_module("evaluation")
 
-draw_progress(module)
+progress = draw_progress(module)
 st.title("Evaluation")
 st.write("How far do you agree with each statement? Answer or skip each one.")
-if draw_form(module):
+if draw_form(module, progress.stored.evaluation):
     draw_results(module)
 st.page_link(
     "views/poll.py",

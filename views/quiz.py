@@ -8,13 +8,13 @@ from rounds.ui.quiz_widgets import draw_posttest, draw_pretest
 
 module = require_module("quiz")
 
-draw_progress(module)
+stored = draw_progress(module).stored
 st.title("Self-assessment")
 st.caption(f"Learning objective: {module.learning_objective}")
 
 if st.query_params.get("phase") == "pre":
     st.header("Before you read")
-    draw_pretest(module)
+    draw_pretest(module, stored)
     st.page_link(
         "views/article.py",
         label="Read the article",
@@ -27,7 +27,7 @@ else:
         f"its source after each. The pass mark is {round(100 * module.quiz.pass_mark)}% and you "
         "may retry."
     )
-    draw_posttest(module)
+    draw_posttest(module, stored)
     st.page_link(
         "views/evaluation.py",
         label="Next: evaluation",

@@ -22,10 +22,11 @@ class Attempt:
     phase: str
     seed: int
     finished: bool
+    correct: int | None = None  # stored when it finishes
 
 
 def _attempt(row) -> Attempt:
-    return Attempt(row.id, row.phase, row.seed, row.finished_at is not None)
+    return Attempt(row.id, row.phase, row.seed, row.finished_at is not None, row.correct)
 
 
 def start_attempt(engine: Engine, participant_id: str, module: str, phase: str) -> Attempt:

@@ -8,7 +8,7 @@ import streamlit as st
 from rounds import charts
 from rounds.content.schema import Module
 from rounds.evaluation import SCALE, is_valid_value, summarise
-from rounds.store.evaluation import evaluation_counts, evaluation_of, save_evaluation
+from rounds.store.evaluation import evaluation_counts, save_evaluation
 from rounds.ui import resources
 from rounds.ui.outage import guarded_write
 from rounds.ui.tracking import participant, record
@@ -36,9 +36,8 @@ def _submit(module: Module) -> None:
     st.session_state["eval_saved"] = True
 
 
-def draw_form(module: Module) -> bool:
-    """Draw the statements, prefilled with stored answers; return whether any are stored."""
-    stored = evaluation_of(resources.engine(), module.slug, participant())
+def draw_form(module: Module, stored: dict[str, int | None]) -> bool:
+    """Draw the statements, prefilled with the `stored` answers; return whether there are any."""
     with st.form("eval_form"):
         for statement in module.evaluation.statements:
             previous = stored.get(statement.key, -1)

@@ -85,7 +85,7 @@ def draw_poll(module: Module) -> None:
         # the page, so their frame (and its stream) survives every rerun instead of reloading.
         vote_slot, results_slot = st.container(), st.container()
         with vote_slot:
-            drawn, mine = draw_vote(module, progress.votes)
+            drawn, mine = draw_vote(module, progress.stored.votes)
         with results_slot:
             draw_live_results(module, drawn, has_voted=mine is not None)
         if mine:

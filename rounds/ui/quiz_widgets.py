@@ -8,6 +8,7 @@ from rounds.content.schema import Module, Question
 from rounds.quiz import Score, best, is_correct, is_passing, is_valid_answer, peer_average
 from rounds.quiz import shuffled_options as shuffled
 from rounds.store import quiz as store
+from rounds.store.standing import Standing
 from rounds.ui import resources
 from rounds.ui.outage import guarded_write
 from rounds.ui.tracking import participant, record
@@ -46,10 +47,13 @@ def _submit_pretest(module: Module) -> None:
     st.session_state.pop("pre_error", None)
 
 
-def draw_pretest(module: Module) -> None:
-    """Draw the optional before-reading test (answers stored, no feedback shown)."""
-    engine, pid = resources.engine(), participant()
-    if store.latest_attempt(engine, pid, module.slug, "pre"):
+def draw_pretest(module: Module, stored: Standing) -> None:
+    """Draw the optional before-reading test (answers stored, no feedback shown).
+
+    `stored` is the learner's rows, read with their progress at the top of the page.
+    """
+    pid = participant()
+    if stored.latest("pre"):
         st.success("Your before-reading answers are saved. Now read the article.")
         return
     st.write("Answer before you read; you will see how you did after the post-test.")
@@ -115,10 +119,9 @@ def _feedback(module: Module, question: Question, chosen: str) -> None:
     st.caption(f"Source: {_reference(module, question.source)}")
 
 
-def draw_posttest(module: Module) -> None:
+def draw_posttest(module: Module, stored: Standing) -> None:
     """Draw the after-reading test, one question at a time, with feedback after each."""
-    engine, pid = resources.engine(), participant()
-    attempt = store.latest_attempt(engine, pid, module.slug, "post")
+    attempt = stored.latest("post")
     if attempt is None:
         st.button(
             "Start the self-assessment",
@@ -128,7 +131,7 @@ def draw_posttest(module: Module) -> None:
             key="quiz_start",
         )
         return
-    answers = store.answers_of(engine, attempt.id)
+    answers = store.answers_of(resources.engine(), attempt.id)
     for n, question in enumerate(module.quiz.questions, 1):
         st.markdown(f"**Question {n} of {len(module.quiz.questions)}.** {question.prompt}")
         if question.key in answers:
@@ -154,14 +157,14 @@ def draw_posttest(module: Module) -> None:
         if error := st.session_state.get("quiz_error"):
             st.warning(error)
         return
-    draw_result(module)
+    draw_result(module, stored)
 
 
-def draw_result(module: Module) -> None:
+def draw_result(module: Module, stored: Standing) -> None:
     """Draw the score, pass or not, the change from the pre-test and the peers' average."""
-    engine, pid, quiz = resources.engine(), participant(), module.quiz
+    quiz = module.quiz
     total = len(quiz.questions)
-    posts = [Score(c, total) for c in store.finished_scores(engine, pid, module.slug, "post")]
+    posts = [Score(c, total) for c in stored.scores("post")]
     latest, top = posts[-1], best(posts)
     passed = is_passing(top, quiz.pass_mark)
     st.subheader(f"Your score: {latest.percent}% ({latest.correct} of {total})")
@@ -170,7 +173,7 @@ def draw_result(module: Module) -> None:
         st.success(f"Passed: your best score, {top.percent}%, reaches the {mark}% pass mark.")
     else:
         st.warning(f"Not passed yet: the pass mark is {mark}%. Review the article and try again.")
-    pre = store.finished_scores(engine, pid, module.slug, "pre")
+    pre = stored.scores("pre")
     if pre:
         before = Score(pre[0], total)
         change = latest.percent - before.percent
@@ -180,7 +183,8 @@ def draw_result(module: Module) -> None:
             f"{change:+d} points",
             help=f"Before reading you scored {before.percent}%.",
         )
-    peers = peer_average(store.peer_best_scores(engine, module.slug, "post", pid), total)
+    others = store.peer_best_scores(resources.engine(), module.slug, "post", participant())
+    peers = peer_average(others, total)
     if peers is None:
         st.caption("Peers' average appears once at least 5 other participants have finished.")
     else:
