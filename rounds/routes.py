@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import gzip
 import re
+import threading
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import plotly
+from cachetools import TTLCache
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -27,11 +29,37 @@ _PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
-def attestation_routes(secret: str) -> list[Route]:
+class Exchanged:
+    """The hand-off tokens this process has turned into cookies, for an hour.
+
+    The page shows a token's pixel until its browser has the cookie; once the route has set it,
+    the page can stop drawing the pixel on every run. With replicas behind a load balancer that
+    does not keep a browser on one replica, a page may never learn it and keeps drawing it.
+    """
+
+    def __init__(self, ttl_s: float = 3600, size: int = 100_000) -> None:
+        self._seen: TTLCache = TTLCache(maxsize=size, ttl=ttl_s)
+        self._lock = threading.Lock()
+
+    def add(self, token: str) -> None:
+        """Record that `token` was exchanged for a cookie."""
+        with self._lock:
+            self._seen[token] = True
+
+    def __contains__(self, token: str) -> bool:
+        with self._lock:
+            return token in self._seen
+
+
+EXCHANGED = Exchanged()
+
+
+def attestation_routes(secret: str, exchanged: Exchanged = EXCHANGED) -> list[Route]:
     """Return the route that turns a hand-off token into the HttpOnly attestation cookie."""
 
     async def attest(request: Request) -> Response:
-        found = signing.read_handoff_token(secret, request.query_params.get("t"))
+        token = request.query_params.get("t")
+        found = signing.read_handoff_token(secret, token)
         if found is None:
             return Response(status_code=204, headers=_NO_STORE)
         participant_id, valid_days = found
@@ -45,6 +73,7 @@ def attestation_routes(secret: str) -> list[Route]:
             samesite="lax",
             secure=request.url.scheme == "https",
         )
+        exchanged.add(token)
         return response
 
     return [Route(ATTEST_PATH, attest, methods=["GET"])]

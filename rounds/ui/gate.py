@@ -10,7 +10,7 @@ import streamlit as st
 
 from rounds import signing
 from rounds.content.schema import Site
-from rounds.routes import ATTEST_PATH
+from rounds.routes import ATTEST_PATH, EXCHANGED
 from rounds.store.participants import latest_attestation, new_participant_id, record_attestation
 from rounds.ui import resources
 from rounds.ui.outage import guarded_write
@@ -100,8 +100,13 @@ def remember_in_browser() -> None:
     """Let the browser exchange this session's hand-off token for the attestation cookie.
 
     The token is shown as a 1x1 image whose URL is the attest route, so the HttpOnly cookie is
-    set by the server without any script. Drawn on every run so the request is never cut off.
+    set by the server without any script. Drawn on every run until the route has set the
+    cookie, so the request is never cut off; then never again.
     """
     token = st.session_state.get(_HANDOFF)
-    if token:
-        st.markdown(f"![]({ATTEST_PATH.lstrip('/')}?t={token})")
+    if not token:
+        return
+    if token in EXCHANGED:
+        del st.session_state[_HANDOFF]
+        return
+    st.markdown(f"![]({ATTEST_PATH.lstrip('/')}?t={token})")

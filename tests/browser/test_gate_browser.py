@@ -28,6 +28,12 @@ def test_deep_link_is_gated_then_attestation_survives_reload_and_new_tabs(server
     assert page.url.endswith("/article")
     cookie = wait_for_cookie(context)
     assert cookie["httpOnly"] is True
+    # Once the browser holds the cookie, the page stops drawing the pixel that fetched it.
+    pixel = page.locator("img[src*='_rounds/attest']")
+    page.get_by_role("link", name="Next: self-assessment").click()
+    expect(page.get_by_role("heading", name="Self-assessment")).to_be_visible(timeout=TIMEOUT)
+    expect(pixel).to_have_count(0)
+    page.go_back()
 
     page.reload()
     expect(article_heading(page)).to_be_visible(timeout=TIMEOUT)
