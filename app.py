@@ -13,8 +13,6 @@ from rounds.ui.outage import database_guard
 from rounds.ui.page_list import PageSpec, pages
 from rounds.ui.style import apply_style
 
-apply_style()
-
 LEARNER_PAGES = (
     PageSpec("views/home.py", "Modules", ":material/home:", default=True),
     PageSpec("views/article.py", "Article", ":material/article:", "article"),
@@ -44,6 +42,7 @@ every_page = pages(LEARNER_PAGES) + pages(EDUCATOR_PAGES, hidden=not is_educator
 if site is None:  # without site texts there is no gate to show: refuse everything
     st.set_page_config(page_title="Rounds", page_icon=ICON)
     st.navigation(every_page, position="hidden")
+    apply_style()
     st.title("Rounds is not available")
     draw_problems(catalog)
     st.stop()
@@ -53,6 +52,7 @@ with database_guard():
 if participant is None:
     page = st.navigation(every_page, position="hidden")
     st.set_page_config(page_title="Rounds", page_icon=ICON, layout="centered")
+    apply_style()
     with database_guard():
         gate.draw_gate(site)
     st.stop()
@@ -68,9 +68,9 @@ st.set_page_config(
 with st.sidebar:
     gate.remember_in_browser()
 if page.url_path in BARE_PAGES:
-    chrome.hide_sidebar()
+    apply_style(hide_sidebar=True)
 else:
-    chrome.draw_sidebar(site)
+    chrome.draw_sidebar(site)  # with the stylesheet
     chrome.draw_header(site)
 with database_guard():
     page.run()

@@ -81,13 +81,12 @@ def draw_poll(module: Module) -> None:
     with database_guard():  # a fragment's own run happens outside the page's guard
         progress = draw_progress(module)
         st.title("Your opinion")
-        # Two fixed slots: whatever the vote section shows, the live results keep their place on
-        # the page, so their frame (and its stream) survives every rerun instead of reloading.
-        vote_slot, results_slot = st.container(), st.container()
-        with vote_slot:
+        # The vote section in a container of its own: whatever it shows, the live results stay
+        # the fragment's fourth element, so their frame (and its stream) survives every rerun
+        # instead of reloading.
+        with st.container():
             drawn, mine = draw_vote(module, progress.stored.votes)
-        with results_slot:
-            draw_live_results(module, drawn, has_voted=mine is not None)
+        draw_live_results(module, drawn, has_voted=mine is not None)
         if mine:
             draw_evidence(module)
 
@@ -158,5 +157,6 @@ def draw_evidence(module: Module) -> None:
         f"- {item.text} \\[{module.reference_number(item.source)}\\]"
         for item in module.poll.evidence
     )
-    with st.container(border=True, key="poll_evidence"):
-        st.markdown(f"**The evidence in brief**\n\n{points}")
+    # One element (a box with its text) rather than a bordered container around a text: it is
+    # drawn on every pick and vote of every phone in the room.
+    st.info(f"**The evidence in brief**\n\n{points}", icon=":material/menu_book:")

@@ -118,8 +118,13 @@ def minify(css: str) -> str:
 
 # Sent on every page run: one line, so Streamlit's text clean-up and hashing have little to do.
 CSS = f"<style>{minify(SOURCE)}</style>"
+# The big screen in a meeting room: no sidebar, and no toggle to open one.
+NO_SIDEBAR = (
+    "<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
+    "[data-testid='stExpandSidebarButton']{display: none !important;}</style>"
+)
 
 
-def apply_style() -> None:
-    """Add the stylesheet to this run (call once per run, from app.py)."""
-    st.html(CSS)
+def apply_style(*, hide_sidebar: bool = False) -> None:
+    """Add the stylesheet to this run, on a page without the site chrome (which carries it)."""
+    st.html(CSS + NO_SIDEBAR if hide_sidebar else CSS)
