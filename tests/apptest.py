@@ -52,6 +52,7 @@ def texts(at: AppTest) -> str:
     for kind in (at.caption, at.info, at.error, at.success, at.warning):
         parts += [e.value for e in kind]
     parts += [html.unescape(e.proto.body) for e in at.get("html")]  # the site chrome
+    parts += [e.label for e in at.expander]
     return "\n".join(str(p) for p in parts)
 
 

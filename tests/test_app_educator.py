@@ -14,7 +14,7 @@ from rounds.store.participants import new_participant_id, record_attestation
 from rounds.store.polls import current_round, simulate_round
 from rounds.store.quiz import finish_attempt, record_answer, start_attempt
 from rounds.store.votes import record_vote
-from tests.apptest import PAGES, attest, fresh_app, texts
+from tests.apptest import PAGES, attest, fresh_app, live_results, texts
 from tests.conftest import CONTENT
 
 MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
@@ -229,3 +229,18 @@ def test_a_rehearsal_round_is_offered_only_while_rehearsals_count(
     at.selectbox(key="dash_round").set_value(2).run()
     assert not at.exception
     assert "Round 2 (rehearsal)** · n = 60" in texts(at)  # chosen, it shows its votes
+
+
+def test_presenter_can_hide_the_results_and_the_count_on_the_big_screen(
+    monkeypatch, tmp_path, configured
+):
+    at = presenter(monkeypatch, tmp_path)
+    sign_in(at, PASSWORD)
+    shown = live_results(at)
+    assert not shown["hide_chart"] and shown["show_count"]
+    at.button_group(key="presenter_show").set_value(["count"]).run()
+    assert live_results(at)["hide_chart"] and live_results(at)["show_count"]
+    assert "Results are hidden on this screen." in texts(at)
+    at.button_group(key="presenter_show").set_value([]).run()
+    assert not live_results(at)["show_count"]
+

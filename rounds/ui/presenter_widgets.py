@@ -9,7 +9,7 @@ import streamlit as st
 from rounds.content.schema import Module
 from rounds.lifecycle import IllegalTransition, PollState
 from rounds.progress import poll_id
-from rounds.qr import qr_png
+from rounds.qr import qr_svg
 from rounds.routes import join_path
 from rounds.store.engine import utcnow
 from rounds.store.polls import reset, set_state, simulate_round
@@ -18,6 +18,8 @@ from rounds.ui.live_component import live_results
 from rounds.ui.outage import database_guard, guarded_write
 from rounds.ui.poll_widgets import refresh_shared, shared_round, shared_tally
 
+SHOW_KEY = "presenter_show"
+SHOWN = {"results": "Results", "count": "Response count"}  # what the big screen may show
 STATE_LABELS = {
     PollState.draft: "Not open yet",
     PollState.open: "Open for votes",
@@ -71,46 +73,55 @@ def draw_controls(module: Module) -> None:
     """Draw open/close, the timer, reveal and count toggles, reset and rehearsal."""
     info = shared_round(poll_id(module))
     state = info.effective_state(utcnow())
-    with st.expander("Poll controls", expanded=True, icon=":material/tune:"):
-        st.caption(
-            f"Round {info.round}{' (rehearsal)' if info.simulated else ''}: {STATE_LABELS[state]}"
+    # Rows as horizontal containers (one block each) rather than columns (a block per column):
+    # the presenter page reruns on every control pressed in front of the room.
+    status = f"Round {info.round}{' (rehearsal)' if info.simulated else ''}: {STATE_LABELS[state]}"
+    with st.expander(f"Poll controls · {status}", expanded=True, icon=":material/tune:"):
+        row = st.container(horizontal=True, vertical_alignment="bottom")
+        if state is PollState.open:  # one button that does what the state allows
+            row.button(
+                "Close poll",
+                on_click=_change,
+                args=(module, PollState.closed),
+                type="primary",
+                key="presenter_close",
+            )
+        else:
+            row.button(
+                "Open poll",
+                on_click=_change,
+                args=(module, PollState.open),
+                type="primary",
+                key="presenter_open",
+            )
+        seconds = row.number_input(
+            "Timer (seconds)", 10, 3600, 60, step=10, key="presenter_timer", width=160
         )
-        a, b, c = st.columns([1, 1, 2], vertical_alignment="bottom")
-        a.button(
-            "Open poll",
-            on_click=_change,
-            args=(module, PollState.open),
-            type="primary",
-            key="presenter_open",
-            disabled=state is PollState.open,
-        )
-        b.button(
-            "Close poll",
-            on_click=_change,
-            args=(module, PollState.closed),
-            key="presenter_close",
-            disabled=state is not PollState.open,
-        )
-        seconds = c.number_input("Timer (seconds)", 10, 3600, 60, step=10, key="presenter_timer")
-        c.button(
+        row.button(
             f"Open for {seconds} s",
             on_click=_change,
             args=(module, PollState.open, int(seconds)),
             key="presenter_open_timed",
         )
-        st.toggle("Show results on this screen", value=True, key="presenter_reveal")
-        st.toggle("Show the response count", value=True, key="presenter_show_count")
+        st.pills(
+            "On this screen",
+            list(SHOWN),
+            format_func=SHOWN.get,
+            selection_mode="multi",
+            default=list(SHOWN),
+            key=SHOW_KEY,
+        )
         st.divider()
         st.checkbox("Yes, archive this round and start a new one", key="presenter_reset_confirm")
-        left, right = st.columns(2)
-        left.button(
+        row = st.container(horizontal=True)
+        row.button(
             "New round",
             on_click=_reset,
             args=(module,),
             key="presenter_reset",
             help="The current round is archived with its votes; none are deleted.",
         )
-        right.button(
+        row.button(
             "Rehearse with simulated votes",
             on_click=_rehearse,
             args=(module,),
@@ -127,7 +138,7 @@ def draw_big_screen(module: Module) -> None:
     st.title(module.poll.question, anchor=False)
     chart_col, join_col = st.columns([3, 1], gap="large")
     with join_col:
-        st.image(qr_png(url), caption="Scan to vote", alt=f"QR code for {url}", width="stretch")
+        st.image(qr_svg(url), caption="Scan to vote", alt=f"QR code for {url}", width="stretch")
         st.subheader(url.split("://", 1)[-1], anchor=False)
 
     with chart_col, database_guard():
@@ -139,6 +150,7 @@ def draw_live_chart(module: Module) -> None:
     info = shared_round(poll_id(module))
     state = info.effective_state(utcnow())
     counts = shared_tally(poll_id(module), info.round)
+    shown = st.session_state.get(SHOW_KEY, list(SHOWN))  # the controls below set it
     changed = live_results(
         module,
         info,
@@ -146,12 +158,12 @@ def draw_live_chart(module: Module) -> None:
         counts,
         key="presenter_live",
         large=True,
-        show_text=st.session_state.get("presenter_show_count", True),
-        hide_chart=not st.session_state.get("presenter_reveal", True),
+        show_text="count" in shown,
+        hide_chart="results" not in shown,
         status_labels={s.value: label for s, label in STATE_LABELS.items()},
-        show_count=st.session_state.get("presenter_show_count", True),
+        show_count="count" in shown,
     )
-    if not st.session_state.get("presenter_reveal", True):
+    if "results" not in shown:
         st.info("Results are hidden on this screen.", icon=":material/visibility_off:")
     if changed and changed != f"{info.round}:{state.value}":
         refresh_shared()
