@@ -113,7 +113,9 @@ def section(n: int, runs: int, results: dict[str, dict], argv: list[str]) -> str
         " of CSV files that the button sends). The page rows time the dashboard page's whole"
         " server run as an educator opens each tab (AppTest running app.py in-process:"
         " gate, sign-in, filters, the open tab's data and its charts and tables; no network"
-        " or browser).",
+        " or browser), each run reading the tab's views afresh, as the first educator to open"
+        " it does; the page keeps what it read for 30 s, and the row so named times a run"
+        " that draws the kept views.",
     ]
     body = "\n\n".join(textwrap.fill(p, width=100, break_on_hyphens=False) for p in paragraphs)
     return f"{SECTION}{n:,} participants\n\n{body}\n\n{table(results)}\n"

@@ -244,3 +244,16 @@ def test_presenter_can_hide_the_results_and_the_count_on_the_big_screen(
     at.button_group(key="presenter_show").set_value([]).run()
     assert not live_results(at)["show_count"]
 
+
+def test_dashboard_figures_are_kept_for_a_while_and_refresh_reads_them_again(
+    monkeypatch, tmp_path, configured
+):
+    engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    seed_learners(engine, 3)
+    at = dashboard(monkeypatch, tmp_path)
+    assert funnel_counts(at)["voted"] == 3
+    assert "Figures read at" in texts(at)
+    seed_learners(engine, 2)
+    assert funnel_counts(at.run())["voted"] == 3  # the same snapshot, as the caption says
+    at.button(key="dash_refresh").click().run()
+    assert funnel_counts(at)["voted"] == 5

@@ -11,8 +11,9 @@ module = require_module()
 
 st.title(f"Dashboard · {module.title}", anchor=False)
 filters = widgets.draw_filters(module)
-# Only the open tab's data is read (at 100,000 participants each tab takes a second or two);
-# choosing another tab reruns the page. The tab is kept in the address, to share or reload.
+# Only the open tab's data is read (at 100,000 participants a tab takes a few hundred ms), and
+# kept for half a minute (rounds/ui/dashboard_data.py); choosing another tab reruns the page.
+# The tab is kept in the address, to share or reload.
 VIEWS = {
     "Funnel": widgets.draw_funnel,
     "Learning": widgets.draw_learning,
@@ -21,7 +22,8 @@ VIEWS = {
     "Exports": widgets.draw_exports,
 }
 tabs = st.tabs(list(VIEWS), key="dash_tab", on_change="rerun", bind="query-params")
-for tab, draw in zip(tabs, VIEWS.values(), strict=True):
+for tab, (name, draw) in zip(tabs, VIEWS.items(), strict=True):
     if tab.open:
         with tab:
             draw(module, filters)
+            widgets.draw_freshness(module, filters, name.lower())

@@ -15,7 +15,7 @@ from rounds.exports import export_filename, to_csv_bytes, to_zip_bytes
 from rounds.progress import poll_id
 from rounds.report import outcomes_pdf
 from rounds.store.polls import all_rounds
-from rounds.ui import resources
+from rounds.ui import dashboard_data, resources
 
 CHART = {"width": "stretch", "theme": None, "config": {"displayModeBar": False}}
 
@@ -45,75 +45,119 @@ def draw_filters(module: Module) -> dashboard.Filters:
     return dashboard.Filters(since=since, until=until, round=chosen, include_simulated=simulated)
 
 
-def _table(frame: pd.DataFrame, names: dict[str, str]) -> None:
-    st.dataframe(frame[list(names)].rename(columns=names), hide_index=True, width="stretch")
+def _renamed(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Return the columns a table shows, under the names it shows them by."""
+    return frame[list(names)].rename(columns=names)
 
 
-def draw_funnel(module: Module, filters: dashboard.Filters) -> None:
-    """Draw the funnel from attestation to certificate with conversions."""
+def _table(frame: pd.DataFrame) -> None:
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def draw_freshness(module: Module, filters: dashboard.Filters, view: str) -> None:
+    """Say when the view's figures were read, with a button to read them again now."""
+    when = dashboard_data.read_at(module, filters, view)
+    if when is None:
+        return
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.caption(
+        f"Figures read at {when:%H:%M:%S} UTC; they are kept for "
+        f"{dashboard_data.KEEP_S:.0f} s for everyone viewing this module."
+    )
+    row.button(
+        "Refresh",
+        icon=":material/refresh:",
+        on_click=dashboard_data.refresh,
+        args=(module,),
+        key="dash_refresh",
+    )
+
+
+def _funnel(module: Module, filters: dashboard.Filters):
     steps = dashboard.funnel(resources.engine(), module, filters)
-    st.plotly_chart(dashboard_charts.funnel_bar(steps), key="dash_funnel_chart", **CHART)
     # No conversion for the first step or after a step nobody reached: a dash, not "None".
     shown = steps.assign(
         conversion_pct=[f"{v:g} %" if pd.notna(v) else "—" for v in steps["conversion_pct"]]
     )
-    _table(
-        shown,
-        {"step": "Step", "participants": "Participants", "conversion_pct": "% of previous step"},
+    names = {"step": "Step", "participants": "Participants", "conversion_pct": "% of previous step"}
+    return dashboard_charts.funnel_bar(steps), _renamed(shown, names)
+
+
+def draw_funnel(module: Module, filters: dashboard.Filters) -> None:
+    """Draw the funnel from attestation to certificate with conversions."""
+    figure, table = dashboard_data.shared(
+        module, filters, "funnel", lambda: _funnel(module, filters)
+    )
+    st.plotly_chart(figure, key="dash_funnel_chart", **CHART)
+    _table(table)
+
+
+def _learning(module: Module, filters: dashboard.Filters):
+    engine = resources.engine()
+    scores = dashboard.score_distribution(engine, module, filters)
+    wide = scores.pivot_table(
+        index="score_pct", columns="phase", values="participants", aggfunc="sum", fill_value=0
+    ).reindex(columns=["pre", "post"], fill_value=0)  # the chart's order, not the alphabet's
+    wide.columns.name = None
+    score_names = {"score_pct": "Score (%)", "pre": "Before reading", "post": "After reading"}
+    gain = dashboard.question_gain(engine, module, filters)
+    gain_names = {
+        "prompt": "Question",
+        "pre_pct_correct": "% correct before",
+        "post_pct_correct": "% correct after",
+        "gain_pct_points": "Gain (points)",
+        "pre_n": "Answers before",
+        "post_n": "Answers after",
+    }
+    return (
+        dashboard_charts.score_histogram(scores),
+        _renamed(wide.reset_index(), score_names),
+        dashboard_charts.gain_bars(gain),
+        _renamed(gain, gain_names),
     )
 
 
 def draw_learning(module: Module, filters: dashboard.Filters) -> None:
     """Draw pre vs post score distributions and each question's learning gain."""
-    engine = resources.engine()
-    scores = dashboard.score_distribution(engine, module, filters)
+    scores_chart, scores, gain_chart, gain = dashboard_data.shared(
+        module, filters, "learning", lambda: _learning(module, filters)
+    )
     st.subheader("Scores before and after reading", anchor=False)
-    st.plotly_chart(dashboard_charts.score_histogram(scores), key="dash_scores_chart", **CHART)
-    wide = scores.pivot_table(
-        index="score_pct", columns="phase", values="participants", aggfunc="sum", fill_value=0
-    ).reindex(columns=["pre", "post"], fill_value=0)  # the chart's order, not the alphabet's
-    wide.columns.name = None
-    _table(
-        wide.reset_index(),
-        {"score_pct": "Score (%)", "pre": "Before reading", "post": "After reading"},
-    )
-    gain = dashboard.question_gain(engine, module, filters)
+    st.plotly_chart(scores_chart, key="dash_scores_chart", **CHART)
+    _table(scores)
     st.subheader("Per question: % correct before and after", anchor=False)
-    st.plotly_chart(dashboard_charts.gain_bars(gain), key="dash_gain_chart", **CHART)
-    _table(
-        gain,
-        {
-            "prompt": "Question",
-            "pre_pct_correct": "% correct before",
-            "post_pct_correct": "% correct after",
-            "gain_pct_points": "Gain (points)",
-            "pre_n": "Answers before",
-            "post_n": "Answers after",
-        },
-    )
+    st.plotly_chart(gain_chart, key="dash_gain_chart", **CHART)
+    _table(gain)
+
+
+def _evaluation(module: Module, filters: dashboard.Filters):
+    summary = dashboard.evaluation_summary(resources.engine(), module, filters)
+    if summary.empty:
+        return None
+    levels = {f"pct_{value}": f"{label} (%)" for value, label in SCALE.items()}
+    names = {
+        "statement": "Statement",
+        "n": "n",
+        **levels,  # the shares the bars show
+        "pct_agree": "% agree",
+        "median": "Median (1-5)",
+        "skipped": "Skipped",
+    }
+    chart = charts.evaluation_diverging(summary)
+    return chart, _renamed(summary, names), dashboard.commitment_of(summary)
 
 
 def draw_evaluation(module: Module, filters: dashboard.Filters) -> None:
     """Draw the evaluation's diverging bars with % agree, n and median; commitment on its own."""
-    engine = resources.engine()
-    summary = dashboard.evaluation_summary(engine, module, filters)
-    if summary.empty:
+    found = dashboard_data.shared(
+        module, filters, "evaluation", lambda: _evaluation(module, filters)
+    )
+    if found is None:
         st.info("This module has no evaluation.")
         return
-    st.plotly_chart(charts.evaluation_diverging(summary), key="dash_eval_chart", **CHART)
-    levels = {f"pct_{value}": f"{label} (%)" for value, label in SCALE.items()}
-    _table(
-        summary,
-        {
-            "statement": "Statement",
-            "n": "n",
-            **levels,  # the shares the bars show
-            "pct_agree": "% agree",
-            "median": "Median (1-5)",
-            "skipped": "Skipped",
-        },
-    )
-    commitment = dashboard.commitment_of(summary)  # read once, above
+    chart, table, commitment = found
+    st.plotly_chart(chart, key="dash_eval_chart", **CHART)
+    _table(table)
     if commitment:
         st.subheader("Commitment to change", anchor=False)
         if not commitment["n"]:
@@ -127,50 +171,74 @@ def draw_evaluation(module: Module, filters: dashboard.Filters) -> None:
         st.caption(f"n = {commitment['n']} · median {commitment['median']:g} (1-5)")
 
 
+def _poll(module: Module, filters: dashboard.Filters):
+    engine, site = resources.engine(), resources.catalog().site
+    per_round = dashboard.poll_by_round(engine, module, filters)
+    rounds = [
+        (
+            number,
+            " (rehearsal)" if bool(part["simulated"].iloc[0]) else "",
+            int(part["count"].sum()),
+            charts.poll_bar(part),
+        )
+        for number, part in per_round.groupby("round", sort=True)
+    ]
+    round_table = _renamed(
+        per_round, {"round": "Round", "label": "Option", "count": "Votes", "percent": "%"}
+    )
+    by_profession = dashboard.poll_by_profession(
+        engine, module, filters, labels=dashboard.profession_labels(site.gate)
+    )
+    professions = None
+    if not by_profession.empty:
+        names = {
+            "profession": "Profession",
+            "label": "Option",
+            "count": "Votes",
+            "percent": "%",
+            "n": "Group n",
+        }
+        professions = (
+            dashboard_charts.profession_bars(by_profession),
+            _renamed(by_profession, names),
+        )
+    over_time = dashboard.votes_over_time(engine, module, filters)
+    timeline = None
+    if not over_time.empty:
+        names = {"bucket_start": "Minute starting (UTC)", "votes": "Votes"}
+        timeline = dashboard_charts.votes_timeline(over_time), _renamed(over_time, names)
+    return rounds, round_table, professions, timeline
+
+
 def draw_poll(module: Module, filters: dashboard.Filters) -> None:
     """Draw results per round and per profession (small groups merged) and votes over time."""
     if module.poll is None:
         st.info("This module has no poll.")
         return
-    engine, site = resources.engine(), resources.catalog().site
-    per_round = dashboard.poll_by_round(engine, module, filters)
-    st.subheader("Results per round", anchor=False)
-    if per_round.empty:
-        st.caption("No votes in this selection.")
-    for number, part in per_round.groupby("round", sort=True):
-        flag = " (rehearsal)" if bool(part["simulated"].iloc[0]) else ""
-        st.markdown(f"**Round {number}{flag}** · n = {int(part['count'].sum())}")
-        st.plotly_chart(charts.poll_bar(part), key=f"dash_round_{number}", **CHART)
-    if not per_round.empty:
-        _table(per_round, {"round": "Round", "label": "Option", "count": "Votes", "percent": "%"})
-    by_profession = dashboard.poll_by_profession(
-        engine, module, filters, labels=dashboard.profession_labels(site.gate)
+    rounds, round_table, professions, timeline = dashboard_data.shared(
+        module, filters, "poll", lambda: _poll(module, filters)
     )
+    st.subheader("Results per round", anchor=False)
+    if not rounds:
+        st.caption("No votes in this selection.")
+    for number, flag, n, chart in rounds:
+        st.markdown(f"**Round {number}{flag}** · n = {n}")
+        st.plotly_chart(chart, key=f"dash_round_{number}", **CHART)
+    if rounds:
+        _table(round_table)
     st.subheader("By profession", anchor=False)
     st.caption(
         f"Groups under {dashboard.MIN_GROUP} voters are merged into “Other”, with the next "
         f"smallest while it is still under {dashboard.MIN_GROUP}, so that nobody can be "
         "identified, not even by taking the groups shown from the total."
     )
-    if not by_profession.empty:
-        st.plotly_chart(
-            dashboard_charts.profession_bars(by_profession), key="dash_profession_chart", **CHART
-        )
-        _table(
-            by_profession,
-            {
-                "profession": "Profession",
-                "label": "Option",
-                "count": "Votes",
-                "percent": "%",
-                "n": "Group n",
-            },
-        )
-    over_time = dashboard.votes_over_time(engine, module, filters)
+    if professions:
+        st.plotly_chart(professions[0], key="dash_profession_chart", **CHART)
+        _table(professions[1])
     st.subheader("Votes over time", anchor=False)
-    if not over_time.empty:
-        st.plotly_chart(dashboard_charts.votes_timeline(over_time), key="dash_time_chart", **CHART)
-        _table(over_time, {"bucket_start": "Minute starting (UTC)", "votes": "Votes"})
+    if timeline:
+        st.plotly_chart(timeline[0], key="dash_time_chart", **CHART)
+        _table(timeline[1])
 
 
 def draw_exports(module: Module, filters: dashboard.Filters) -> None:
