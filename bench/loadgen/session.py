@@ -37,7 +37,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.loadgen import http
 
-WIDGET_KINDS = {"checkbox", "selectbox", "radio", "button"}
+WIDGET_KINDS = {"checkbox", "selectbox", "radio", "button", "text_input"}
 FULL_RUN_DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
 MAX_CACHE_ENTRIES = 1_000  # a safety bound; the age rule keeps the cache far smaller
 
@@ -437,6 +437,11 @@ class Session:
         self.widgets[widget.id] = widget
         proto = widget.proto
         if widget.kind == "button":
+            return
+        if widget.kind == "text_input":  # the front end sends its text, empty at first
+            if proto.set_value or widget.id not in self.states:
+                value = proto.value if proto.set_value else proto.default
+                self.states[widget.id] = _state(widget.id, string_value=value)
             return
         if widget.kind == "checkbox":
             if proto.set_value or widget.id not in self.states:
