@@ -35,6 +35,8 @@ SOURCE = f"""
   display: flex; align-items: center;
 }}
 [data-testid="stExpander"] summary {{ min-height: {TAP}; }}
+/* Pills (a row of toggle buttons with no test id of their own). */
+[data-testid="stButtonGroup"] button {{ min-height: {TAP}; }}
 
 /* Radio options and checkboxes: the whole label is the target. */
 [data-testid="stRadioOption"], [data-testid="stCheckbox"] label {{
