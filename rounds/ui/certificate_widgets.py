@@ -43,14 +43,17 @@ def draw_certificate(module: Module, progress: Progress) -> None:
     if not name:
         st.caption("Type your name and prepare the certificate to download it.")
         return
+    completed, percent = completed_on(module), progress.best_post.percent
     st.download_button(
         "Download certificate (PDF)",
-        data=certificate_pdf(
+        # Built when the button is pressed, not on every run of the page (a PDF takes longer
+        # than everything else on it together).
+        data=lambda: certificate_pdf(
             learner_name=name,
             module_title=module.title,
             learning_objective=module.learning_objective,
-            completed_on=completed_on(module),
-            score_percent=progress.best_post.percent,
+            completed_on=completed,
+            score_percent=percent,
             site_name=site.name,
         ),
         file_name=f"rounds-certificate-{module.slug}.pdf",
