@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -56,9 +57,20 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def figures(at: AppTest) -> list[dict]:
+    """Return the charts the run drew with `draw_figure`: each one's alt text and figure."""
+    return [
+        json.loads(json.loads(c.proto.json_args)["spec"])
+        for c in at.get("component_instance")
+        if c.proto.component_name.endswith("figure")
+    ]
+
+
 def live_results(at: AppTest) -> dict:
     """Return the arguments the page gave its live-results component (what it first draws)."""
-    (component,) = at.get("component_instance")
+    (component,) = [
+        c for c in at.get("component_instance") if c.proto.component_name.endswith("live_results")
+    ]
     return decode(component.proto.json_args)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from rounds.content.loader import load_catalog
-from tests.apptest import PAGES, attest, fresh_app, live_heading, texts
+from tests.apptest import PAGES, attest, figures, fresh_app, live_heading, texts
 from tests.conftest import CONTENT
 
 MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
@@ -63,7 +63,9 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
         at.radio(key=f"eval_{statement.key}").set_value(0 if i == 3 else 4)
     at.button(key="eval_submit").click().run()
     assert "your answers are saved" in texts(at)
-    assert len(at.get("plotly_chart")) == 1 and len(at.dataframe) >= 1
+    (chart,) = figures(at)  # everyone's answers: the chart, its text, the table
+    assert chart["figure"]["data"] and len(at.dataframe) >= 1
+    assert all(s.text.rstrip(".") in chart["alt"] for s in MODULE.evaluation.statements)
 
     open_page(at, "poll")
     assert live_heading(at) == "hidden"

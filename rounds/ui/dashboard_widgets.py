@@ -16,8 +16,11 @@ from rounds.progress import poll_id
 from rounds.report import outcomes_pdf
 from rounds.store.polls import all_rounds
 from rounds.ui import dashboard_data, resources
+from rounds.ui.figure_component import draw_figure, figure_spec
 
-CHART = {"width": "stretch", "theme": None, "config": {"displayModeBar": False}}
+
+def _alt(what: str) -> str:
+    return f"Chart: {what}. The same numbers are in the table below it."
 
 
 def draw_filters(module: Module) -> dashboard.Filters:
@@ -80,7 +83,8 @@ def _funnel(module: Module, filters: dashboard.Filters):
         conversion_pct=[f"{v:g} %" if pd.notna(v) else "—" for v in steps["conversion_pct"]]
     )
     names = {"step": "Step", "participants": "Participants", "conversion_pct": "% of previous step"}
-    return dashboard_charts.funnel_bar(steps), _renamed(shown, names)
+    chart = figure_spec(dashboard_charts.funnel_bar(steps), _alt("Participants per step"))
+    return chart, _renamed(shown, names)
 
 
 def draw_funnel(module: Module, filters: dashboard.Filters) -> None:
@@ -88,7 +92,7 @@ def draw_funnel(module: Module, filters: dashboard.Filters) -> None:
     figure, table = dashboard_data.shared(
         module, filters, "funnel", lambda: _funnel(module, filters)
     )
-    st.plotly_chart(figure, key="dash_funnel_chart", **CHART)
+    draw_figure(figure, key="dash_funnel_chart")
     _table(table)
 
 
@@ -110,9 +114,9 @@ def _learning(module: Module, filters: dashboard.Filters):
         "post_n": "Answers after",
     }
     return (
-        dashboard_charts.score_histogram(scores),
+        figure_spec(dashboard_charts.score_histogram(scores), _alt("Scores before and after")),
         _renamed(wide.reset_index(), score_names),
-        dashboard_charts.gain_bars(gain),
+        figure_spec(dashboard_charts.gain_bars(gain), _alt("Per question, % correct")),
         _renamed(gain, gain_names),
     )
 
@@ -123,10 +127,10 @@ def draw_learning(module: Module, filters: dashboard.Filters) -> None:
         module, filters, "learning", lambda: _learning(module, filters)
     )
     st.subheader("Scores before and after reading", anchor=False)
-    st.plotly_chart(scores_chart, key="dash_scores_chart", **CHART)
+    draw_figure(scores_chart, key="dash_scores_chart")
     _table(scores)
     st.subheader("Per question: % correct before and after", anchor=False)
-    st.plotly_chart(gain_chart, key="dash_gain_chart", **CHART)
+    draw_figure(gain_chart, key="dash_gain_chart")
     _table(gain)
 
 
@@ -143,7 +147,7 @@ def _evaluation(module: Module, filters: dashboard.Filters):
         "median": "Median (1-5)",
         "skipped": "Skipped",
     }
-    chart = charts.evaluation_diverging(summary)
+    chart = figure_spec(charts.evaluation_diverging(summary), _alt("Agreement per statement"))
     return chart, _renamed(summary, names), dashboard.commitment_of(summary)
 
 
@@ -156,7 +160,7 @@ def draw_evaluation(module: Module, filters: dashboard.Filters) -> None:
         st.info("This module has no evaluation.")
         return
     chart, table, commitment = found
-    st.plotly_chart(chart, key="dash_eval_chart", **CHART)
+    draw_figure(chart, key="dash_eval_chart")
     _table(table)
     if commitment:
         st.subheader("Commitment to change", anchor=False)
@@ -179,7 +183,7 @@ def _poll(module: Module, filters: dashboard.Filters):
             number,
             " (rehearsal)" if bool(part["simulated"].iloc[0]) else "",
             int(part["count"].sum()),
-            charts.poll_bar(part),
+            figure_spec(charts.poll_bar(part), _alt(f"Round {number}: votes per option")),
         )
         for number, part in per_round.groupby("round", sort=True)
     ]
@@ -198,15 +202,17 @@ def _poll(module: Module, filters: dashboard.Filters):
             "percent": "%",
             "n": "Group n",
         }
+        chart = dashboard_charts.profession_bars(by_profession)
         professions = (
-            dashboard_charts.profession_bars(by_profession),
+            figure_spec(chart, _alt("Votes by profession")),
             _renamed(by_profession, names),
         )
     over_time = dashboard.votes_over_time(engine, module, filters)
     timeline = None
     if not over_time.empty:
         names = {"bucket_start": "Minute starting (UTC)", "votes": "Votes"}
-        timeline = dashboard_charts.votes_timeline(over_time), _renamed(over_time, names)
+        chart = figure_spec(dashboard_charts.votes_timeline(over_time), _alt("Votes per minute"))
+        timeline = chart, _renamed(over_time, names)
     return rounds, round_table, professions, timeline
 
 
@@ -223,7 +229,7 @@ def draw_poll(module: Module, filters: dashboard.Filters) -> None:
         st.caption("No votes in this selection.")
     for number, flag, n, chart in rounds:
         st.markdown(f"**Round {number}{flag}** · n = {n}")
-        st.plotly_chart(chart, key=f"dash_round_{number}", **CHART)
+        draw_figure(chart, key=f"dash_round_{number}")
     if rounds:
         _table(round_table)
     st.subheader("By profession", anchor=False)
@@ -233,11 +239,11 @@ def draw_poll(module: Module, filters: dashboard.Filters) -> None:
         "identified, not even by taking the groups shown from the total."
     )
     if professions:
-        st.plotly_chart(professions[0], key="dash_profession_chart", **CHART)
+        draw_figure(professions[0], key="dash_profession_chart")
         _table(professions[1])
     st.subheader("Votes over time", anchor=False)
     if timeline:
-        st.plotly_chart(timeline[0], key="dash_time_chart", **CHART)
+        draw_figure(timeline[0], key="dash_time_chart")
         _table(timeline[1])
 
 

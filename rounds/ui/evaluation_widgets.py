@@ -10,7 +10,9 @@ from rounds.content.schema import Module
 from rounds.evaluation import SCALE, is_valid_value, summarise
 from rounds.store.evaluation import evaluation_counts, save_evaluation
 from rounds.ui import resources
+from rounds.ui.figure_component import draw_figure, figure_spec
 from rounds.ui.outage import guarded_write
+from rounds.ui.shared import Shared
 from rounds.ui.tracking import participant, record
 
 SKIP = 0  # the radio value for "skip this statement"; stored as NULL
@@ -31,6 +33,7 @@ def _submit(module: Module) -> None:
             return
         answers[statement.key] = value
     save_evaluation(resources.engine(), module.slug, participant(), answers)
+    forget_results(module)  # the results drawn next include these answers
     record(module.slug, "evaluation_submitted")
     st.session_state.pop("eval_error", None)
     st.session_state["eval_saved"] = True
@@ -71,18 +74,14 @@ def describe_summary(summary: pd.DataFrame) -> str:
     return " ".join(sentences)
 
 
-def draw_results(module: Module) -> None:
-    """Draw all participants' answers: a diverging bar chart and the same numbers as a table."""
+# Everyone's answers, read once per module and shared by this process's learners for a few
+# seconds (a learner's own submission forgets them); each run draws the kept chart and table.
+_results = Shared(ttl_s=5.0, size=64)
+
+
+def _read_results(module: Module) -> tuple[str, pd.DataFrame]:
     summary = summarise(
         module.evaluation.statements, evaluation_counts(resources.engine(), module.slug)
-    )
-    st.subheader("What participants said")
-    st.plotly_chart(
-        charts.evaluation_diverging(summary),
-        width="stretch",
-        config={"displayModeBar": False},
-        theme=None,
-        alt=describe_summary(summary),
     )
     table = summary[["statement", "n", "pct_agree", "skipped"]].rename(
         columns={
@@ -94,4 +93,23 @@ def draw_results(module: Module) -> None:
     )
     for value, label in SCALE.items():
         table[label] = summary[f"count_{value}"]
+    chart = figure_spec(charts.evaluation_diverging(summary), describe_summary(summary))
+    return chart, table
+
+
+def shared_results(module: Module) -> tuple[str, pd.DataFrame]:
+    """Return everyone's answers as a chart (JSON for `draw_figure`) and a table."""
+    return _results.get((module.slug,), lambda: _read_results(module))
+
+
+def forget_results(module: Module) -> None:
+    """Drop the shared answers of this module, so the next run reads them again."""
+    _results.forget((module.slug,))
+
+
+def draw_results(module: Module) -> None:
+    """Draw all participants' answers: a diverging bar chart and the same numbers as a table."""
+    chart, table = shared_results(module)
+    st.subheader("What participants said")
+    draw_figure(chart, key="eval_results_chart")
     st.dataframe(table, hide_index=True, width="stretch")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
 import streamlit as st
-from cachetools import TTLCache, cached
 
 from rounds.content.schema import Module
 from rounds.lifecycle import PollClosed, PollState, RoundInfo
@@ -18,6 +15,7 @@ from rounds.ui import resources
 from rounds.ui.live_component import live_results
 from rounds.ui.outage import database_guard, guarded_write
 from rounds.ui.progress_bar import draw_progress
+from rounds.ui.shared import Shared
 from rounds.ui.tracking import participant, record
 
 REFRESH_SECONDS = 2
@@ -26,31 +24,23 @@ NOT_SAVED_MESSAGE = "Your choice is not saved yet: press Vote to send it."
 
 
 # Shared by every viewer in this process for half a second: a room of phones rerunning the poll
-# reads each poll's round and tally once per half second, not once per phone. Plain TTL caches
-# rather than `st.cache_data`, which hashes the arguments and pickles the result on every call.
-_SHARED_S = 0.5
-_tallies: TTLCache = TTLCache(maxsize=256, ttl=_SHARED_S)
-_rounds: TTLCache = TTLCache(maxsize=256, ttl=_SHARED_S)
-_shared_lock = threading.Lock()
+# reads each poll's round and tally once per half second, not once per phone.
+_live = Shared(ttl_s=0.5)
 
 
-@cached(_tallies, lock=_shared_lock)
 def shared_tally(poll: str, round_no: int) -> dict[str, int]:
     """Return the vote counts of a round (shared: never change the dict returned)."""
-    return tally(resources.engine(), poll, round_no)
+    return _live.get(("tally", poll, round_no), lambda: tally(resources.engine(), poll, round_no))
 
 
-@cached(_rounds, lock=_shared_lock)
 def shared_round(poll: str) -> RoundInfo:
     """Return the poll's current round, shared by this process's viewers for half a second."""
-    return current_round(resources.engine(), poll)
+    return _live.get(("round", poll), lambda: current_round(resources.engine(), poll))
 
 
 def refresh_shared() -> None:
-    """Drop the shared caches so the next refresh of every viewer reads the database."""
-    with _shared_lock:
-        _tallies.clear()
-        _rounds.clear()
+    """Drop the shared rounds and tallies so the next run of every viewer reads the database."""
+    _live.forget()
 
 
 @guarded_write("poll_error", "Your vote")

@@ -1,7 +1,8 @@
 """In a real browser: every chart has a text equivalent with its numbers, in safe colours.
 
-Charts are read from the drawn Plotly figures (in the page and in the live-results frame), so
-what is checked is what a person sees, not what Python meant to draw.
+Charts are read from the drawn Plotly figures (in the page and in the frames of the chart and
+live-results components), so what is checked is what a person sees, not what Python meant to
+draw.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ SAFE_COLOURS = {c.upper() for c in [*PALETTE.values(), *AGREEMENT_COLOURS.values
 
 CHARTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
   const labelled = gd.closest('[aria-label]');
-  const box = gd.closest('[data-testid=stElementContainer]');
+  // A chart in a component's frame: its element container is the frame's, in the page.
+  const holder = window.frameElement;
+  const box = gd.closest('[data-testid=stElementContainer]')
+    || (holder && holder.closest('[data-testid=stElementContainer]'));
   let after = box ? box.nextElementSibling : null, frame = null, caption = null;
   for (; after; after = after.nextElementSibling) {  // the text that follows in the same block
     frame = frame || after.querySelector('[data-testid=stDataFrame]');
