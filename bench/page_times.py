@@ -33,8 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.loadgen import docs, server, stats  # noqa: E402
+from bench.loadgen import learner_states as states  # noqa: E402
 from bench.loadgen.participant import ATTEST_IMAGE  # noqa: E402
 from bench.loadgen.session import Session  # noqa: E402
+from rounds.content.loader import load_catalog  # noqa: E402
 from rounds.educator import ENV_PLAIN  # noqa: E402
 
 DOCS = ROOT / "docs" / "performance.md"
@@ -42,6 +44,22 @@ HEADING = "## Page run times"
 MODULE = "module=asparaginase-aya-all"
 PAGES = ["", "article", "quiz", "evaluation", "poll", "completion", "presenter", "dashboard"]
 EDUCATOR_PAGES = {"presenter", "dashboard"}
+CONTENT_MODULE = load_catalog(ROOT / "content").get(MODULE.removeprefix("module=")).module
+# Later states of the learner's pages, each timed on a tab of its own.
+LEARNER_STATES = {
+    "quiz": [
+        ("a question", lambda t: states.quiz_question(t, CONTENT_MODULE)),
+        ("feedback on an answer", lambda t: states.quiz_feedback(t, CONTENT_MODULE)),
+        ("the result", lambda t: states.quiz_result(t, CONTENT_MODULE)),
+    ],
+    "evaluation": [
+        ("submitted: everyone's answers", lambda t: states.evaluation_results(t, CONTENT_MODULE)),
+    ],
+    "completion": [
+        ("completed", lambda t: states.completed(t, CONTENT_MODULE)),
+        ("certificate prepared", lambda t: states.completed(t, CONTENT_MODULE, name="A. Learner")),
+    ],
+}
 # A throwaway educator password for the bench's own server, so the educator pages are timed
 # as an educator sees them as well as behind their sign-in form.
 EDUCATOR_PASSWORD = secrets.token_urlsafe(16)
@@ -122,6 +140,11 @@ async def rows_to_time(rounds: server.Server, empty: server.Server) -> list[Row]
         )
         if page == "poll":
             found += await _poll_after_vote(rounds, name)
+        if page in LEARNER_STATES:
+            for label, drive in LEARNER_STATES[page]:
+                tab = await _attested(rounds, "")
+                await drive(tab)
+                found.append(Row(f"{name} ({label})", tab, pid, tab.rerun))
     return found
 
 
