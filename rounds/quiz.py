@@ -91,6 +91,15 @@ def best(scores: list[Score]) -> Score | None:
 
 def peer_average(peer_correct: list[int], total: int) -> int | None:
     """Return the peers' mean score in percent, or None while fewer than MIN_PEERS answered."""
-    if len(peer_correct) < MIN_PEERS or total == 0:
+    return mean_percent(len(peer_correct), sum(peer_correct), total)
+
+
+def mean_percent(peers: int, correct: int, total: int) -> int | None:
+    """Return the mean of `peers` best scores summing to `correct`, in percent of `total`.
+
+    None while fewer than MIN_PEERS have finished (an average of one or two people's scores
+    would tell theirs).
+    """
+    if peers < MIN_PEERS or total == 0:
         return None
-    return round(100 * sum(peer_correct) / (len(peer_correct) * total))
+    return round(100 * correct / (peers * total))

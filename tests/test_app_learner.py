@@ -5,8 +5,12 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from rounds.content.loader import load_catalog
+from rounds.store.engine import open_engine
+from rounds.store.participants import new_participant_id, record_attestation
+from rounds.ui import quiz_widgets
 from tests.apptest import PAGES, attest, figures, fresh_app, live_heading, texts
 from tests.conftest import CONTENT
+from tests.test_quiz import take
 
 MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
 QUESTIONS = MODULE.quiz.questions
@@ -98,3 +102,26 @@ def test_a_second_participants_vote_appears_in_the_first_ones_results(monkeypatc
     assert live_heading(second) == "Results so far (n = 2)"
     first.run()
     assert live_heading(first) == "Results so far (n = 2)"
+
+
+def test_the_result_shows_the_peers_average_without_the_learner(monkeypatch, tmp_path):
+    engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    right = {q.key: q.correct for q in QUESTIONS}
+    wrong = {q.key: next(o.key for o in q.options if o.key != q.correct) for q in QUESTIONS}
+    for n in range(5):  # five peers: four got everything wrong, one everything right
+        peer = new_participant_id()
+        record_attestation(engine, peer, "v1", "nurse", None)
+        take(engine, peer, "post", right if n == 0 else wrong)
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "quiz")
+    attest(at)
+    open_page(at, "quiz")  # the peers' totals are read here and kept for a few seconds
+    at.button(key="quiz_start").click().run()
+    for question in QUESTIONS:
+        quiz_radio(at).set_value(question.correct)
+        (check,) = [b for b in at.button if b.key and b.key.startswith("quiz_check_")]
+        check.click().run()
+    assert "Your score: 100%" in texts(at)
+    assert "Peers' average best score: 20%." in texts(at)  # 1 of 5 all right; not my 100 %
+    quiz_widgets.forget_peers(MODULE)  # a fresher read of the totals counts me: still left out
+    assert "Peers' average best score: 20%." in texts(at.run())

@@ -17,6 +17,7 @@ from rounds.quiz import (
 )
 from rounds.store import quiz as store
 from rounds.store.participants import new_participant_id, record_attestation
+from rounds.store.standing import standing
 from tests.conftest import CONTENT
 
 MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
@@ -88,15 +89,15 @@ def test_every_attempt_is_stored_and_the_first_answer_to_a_question_stands(engin
     store.record_answer(engine, attempt.id, question.key, wrong_option(question), False)
     assert store.answers_of(engine, attempt.id) == {question.key: question.correct}
     assert store.latest_attempt(engine, pid, MODULE.slug, "post").finished is False
-    assert store.finished_scores(engine, pid, MODULE.slug, "post") == []
+    assert standing(engine, pid, MODULE.slug, "").scores("post") == []
 
     all_wrong = {q.key: wrong_option(q) for q in QUIZ.questions}
     take(engine, pid, "post", all_wrong)
     take(engine, pid, "post", RIGHT)
-    assert store.finished_scores(engine, pid, MODULE.slug, "post") == [0, len(QUIZ.questions)]
+    assert standing(engine, pid, MODULE.slug, "").scores("post") == [0, len(QUIZ.questions)]
 
 
-def test_peer_scores_use_each_peers_best_finished_attempt_and_exclude_me(engine):
+def test_best_score_totals_count_each_participants_best_finished_attempt_once(engine):
     me = learner(engine)
     take(engine, me, "post", RIGHT)
     all_wrong = {q.key: wrong_option(q) for q in QUIZ.questions}
@@ -105,5 +106,10 @@ def test_peer_scores_use_each_peers_best_finished_attempt_and_exclude_me(engine)
         take(engine, peer, "post", all_wrong)
     take(engine, peers[0], "post", RIGHT)
     take(engine, peers[1], "pre", RIGHT)  # a pre-test does not count
-    found = sorted(store.peer_best_scores(engine, MODULE.slug, "post", exclude=me))
-    assert found == [0, 0, len(QUIZ.questions)]
+    unfinished = store.start_attempt(engine, learner(engine), MODULE.slug, "post")
+    store.record_answer(
+        engine, unfinished.id, QUIZ.questions[0].key, RIGHT[QUIZ.questions[0].key], True
+    )
+    # me (all right), peers 0 (all wrong, then all right), 1 and 2 (all wrong); the pre-test and
+    # the unfinished attempt do not count
+    assert store.best_score_totals(engine, MODULE.slug, "post") == (4, 2 * len(QUIZ.questions))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from rounds.content.loader import load_catalog
 from rounds.content.schema import ResultsVisibility
 from rounds.evaluation import summarise
-from rounds.store.evaluation import evaluation_counts, evaluation_of, save_evaluation
+from rounds.store.evaluation import evaluation_counts, save_evaluation
 from rounds.store.participants import new_participant_id, record_attestation
+from rounds.store.standing import standing
 from rounds.store.votes import record_vote, tally
 from rounds.tallies import describe, is_small, poll_results, poll_rows, results_visible
 from tests.conftest import CONTENT
@@ -62,7 +63,7 @@ def test_evaluation_is_revisable_and_aggregated_from_rows(engine):
     save_evaluation(engine, MODULE.slug, b, {clear: 2, objectives: None})
     save_evaluation(engine, MODULE.slug, c, {clear: 1, objectives: 4})
     save_evaluation(engine, MODULE.slug, c, {clear: 4, objectives: 4})  # revised
-    assert evaluation_of(engine, MODULE.slug, b) == {clear: 2, objectives: None}
+    assert standing(engine, b, MODULE.slug, "").evaluation == {clear: 2, objectives: None}
     summary = summarise(STATEMENTS, evaluation_counts(engine, MODULE.slug)).set_index("key")
     assert summary.loc[clear, "n"] == 3
     assert summary.loc[clear, "pct_agree"] == round(100 * 2 / 3, 1)

@@ -28,14 +28,8 @@ from sqlalchemy import (
 
 from rounds.content.schema import Module
 from rounds.progress import poll_id
+from rounds.store.engine import as_utc
 from rounds.store.tables import participants, poll_rounds, quiz_attempts, votes
-
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    """Return `moment` in UTC; a naive datetime is taken to be UTC already."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)

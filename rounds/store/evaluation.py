@@ -30,18 +30,6 @@ def save_evaluation(
             )
 
 
-def evaluation_of(engine: Engine, module: str, participant_id: str) -> dict[str, int | None]:
-    """Return the participant's stored answers by statement key (absent if never answered)."""
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(evaluation_answers.c.statement_key, evaluation_answers.c.value).where(
-                evaluation_answers.c.module == module,
-                evaluation_answers.c.participant_id == participant_id,
-            )
-        ).all()
-    return dict(rows)
-
-
 def evaluation_counts(engine: Engine, module: str) -> list[tuple[str, int | None, int]]:
     """Return (statement key, value or None for skipped, count) over all participants."""
     with engine.connect() as conn:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, insert
 
 from rounds.store.engine import utcnow
 from rounds.store.tables import events
@@ -18,42 +16,3 @@ def record_event(engine: Engine, participant_id: str, module: str, kind: str) ->
                 participant_id=participant_id, module=module, kind=kind, at=utcnow()
             )
         )
-
-
-def event_kinds(engine: Engine, participant_id: str, module: str) -> set[str]:
-    """Return the kinds of event this participant has in this module."""
-    with engine.connect() as conn:
-        return set(
-            conn.execute(
-                select(events.c.kind)
-                .where(events.c.participant_id == participant_id, events.c.module == module)
-                .distinct()
-            ).scalars()
-        )
-
-
-def time_span(engine: Engine, participant_id: str, module: str) -> dt.timedelta | None:
-    """Return the time from the first to the last event in this module, if any."""
-    with engine.connect() as conn:
-        first, last = conn.execute(
-            select(func.min(events.c.at), func.max(events.c.at)).where(
-                events.c.participant_id == participant_id, events.c.module == module
-            )
-        ).one()
-    if first is None:
-        return None
-    return last - first
-
-
-def first_event_at(
-    engine: Engine, participant_id: str, module: str, kind: str
-) -> dt.datetime | None:
-    """Return when the participant first had an event of this kind in the module."""
-    with engine.connect() as conn:
-        return conn.execute(
-            select(func.min(events.c.at)).where(
-                events.c.participant_id == participant_id,
-                events.c.module == module,
-                events.c.kind == kind,
-            )
-        ).scalar()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, bindparam, case, func, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 
 from rounds.quiz import stored_result
-from rounds.store.engine import upsert, utcnow
+from rounds.store.engine import as_utc, upsert, utcnow
 from rounds.store.tables import quiz_answers, quiz_attempts
 
 PHASES = ("pre", "post")
@@ -23,10 +24,12 @@ class Attempt:
     seed: int
     finished: bool
     correct: int | None = None  # stored when it finishes
+    finished_at: dt.datetime | None = None
 
 
 def _attempt(row) -> Attempt:
-    return Attempt(row.id, row.phase, row.seed, row.finished_at is not None, row.correct)
+    finished_at = as_utc(row.finished_at) if row.finished_at else None
+    return Attempt(row.id, row.phase, row.seed, finished_at is not None, row.correct, finished_at)
 
 
 def start_attempt(engine: Engine, participant_id: str, module: str, phase: str) -> Attempt:
@@ -114,61 +117,24 @@ def finish_attempt(engine: Engine, attempt_id: int) -> None:
         )
 
 
-def _correct_per_attempt(module: str, phase: str):
-    correct = func.sum(case((quiz_answers.c.is_correct, 1), else_=0))
-    return (
-        select(
-            quiz_attempts.c.participant_id,
-            quiz_attempts.c.id,
-            func.coalesce(correct, 0).label("correct"),
-        )
-        .select_from(
-            quiz_attempts.outerjoin(quiz_answers, quiz_answers.c.attempt_id == quiz_attempts.c.id)
-        )
+def best_score_totals(engine: Engine, module: str, phase: str) -> tuple[int, int]:
+    """Return how many participants finished `phase` and the sum of each one's best result.
+
+    One pass over the attempts' stored results (not their answers), whatever the number of
+    participants: the peers' average on every result page is taken from this.
+    """
+    best = (
+        select(func.max(quiz_attempts.c.correct).label("best"))
         .where(
             quiz_attempts.c.module == module,
             quiz_attempts.c.phase == phase,
             quiz_attempts.c.finished_at.is_not(None),
         )
-        .group_by(quiz_attempts.c.participant_id, quiz_attempts.c.id)
+        .group_by(quiz_attempts.c.participant_id)
+        .subquery()
     )
-
-
-# One participant's finished attempts in a module, with the number correct in each, oldest
-# first. Built once: the progress bar reads it on every page run of every learner.
-FINISHED_SCORES = (
-    select(
-        quiz_attempts.c.phase,
-        func.coalesce(func.sum(case((quiz_answers.c.is_correct, 1), else_=0)), 0).label("correct"),
-    )
-    .select_from(
-        quiz_attempts.outerjoin(quiz_answers, quiz_answers.c.attempt_id == quiz_attempts.c.id)
-    )
-    .where(
-        quiz_attempts.c.participant_id == bindparam("participant"),
-        quiz_attempts.c.module == bindparam("module"),
-        quiz_attempts.c.finished_at.is_not(None),
-    )
-    .group_by(quiz_attempts.c.id, quiz_attempts.c.phase)
-    .order_by(quiz_attempts.c.id)
-)
-
-
-def finished_scores(engine: Engine, participant_id: str, module: str, phase: str) -> list[int]:
-    """Return the number correct in each finished attempt of this participant, oldest first."""
     with engine.connect() as conn:
-        rows = conn.execute(FINISHED_SCORES, {"participant": participant_id, "module": module})
-        return [int(row.correct) for row in rows if row.phase == phase]
-
-
-def peer_best_scores(engine: Engine, module: str, phase: str, exclude: str) -> list[int]:
-    """Return each other participant's best number correct over their finished attempts."""
-    per_attempt = _correct_per_attempt(module, phase).subquery()
-    with engine.connect() as conn:
-        return list(
-            conn.execute(
-                select(func.max(per_attempt.c.correct))
-                .where(per_attempt.c.participant_id != exclude)
-                .group_by(per_attempt.c.participant_id)
-            ).scalars()
-        )
+        count, total = conn.execute(
+            select(func.count(), func.coalesce(func.sum(best.c.best), 0))
+        ).one()
+    return int(count), int(total)

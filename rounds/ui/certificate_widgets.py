@@ -9,9 +9,8 @@ import streamlit as st
 from rounds.certificate import certificate_pdf
 from rounds.content.schema import Module
 from rounds.progress import COMPLETED, Progress
-from rounds.store.events import first_event_at, time_span
 from rounds.ui import resources
-from rounds.ui.tracking import participant, record_once_per_session
+from rounds.ui.tracking import record_once_per_session
 
 
 def _minutes(span: dt.timedelta | None) -> str:
@@ -26,7 +25,7 @@ def draw_certificate(module: Module, progress: Progress) -> None:
     record_once_per_session(module.slug, COMPLETED)
     site = resources.catalog().site
     st.success("You have completed this module.", icon=":material/workspace_premium:")
-    span = time_span(resources.engine(), participant(), module.slug)
+    span = progress.stored.time_span()
     left, right = st.columns(2)
     left.metric("Time spent", _minutes(span), help="From opening the article to completing.")
     right.metric("Best self-assessment score", f"{progress.best_post.percent}%")
@@ -43,7 +42,7 @@ def draw_certificate(module: Module, progress: Progress) -> None:
     if not name:
         st.caption("Type your name and prepare the certificate to download it.")
         return
-    completed, percent = completed_on(module), progress.best_post.percent
+    completed, percent = completed_on(progress), progress.best_post.percent
     st.download_button(
         "Download certificate (PDF)",
         # Built when the button is pressed, not on every run of the page (a PDF takes longer
@@ -65,7 +64,7 @@ def draw_certificate(module: Module, progress: Progress) -> None:
     )
 
 
-def completed_on(module: Module) -> dt.date:
+def completed_on(progress: Progress) -> dt.date:
     """Return the date this participant first completed the module (today if not recorded)."""
-    first = first_event_at(resources.engine(), participant(), module.slug, COMPLETED)
-    return first.date() if first else dt.date.today()
+    first = progress.stored.events.get(COMPLETED)
+    return first[0].date() if first else dt.date.today()

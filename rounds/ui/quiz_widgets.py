@@ -5,12 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from rounds.content.schema import Module, Question
-from rounds.quiz import Score, best, is_correct, is_passing, is_valid_answer, peer_average
+from rounds.quiz import Score, best, is_correct, is_passing, is_valid_answer, mean_percent
 from rounds.quiz import shuffled_options as shuffled
 from rounds.store import quiz as store
+from rounds.store.engine import utcnow
 from rounds.store.standing import Standing
 from rounds.ui import resources
 from rounds.ui.outage import guarded_write
+from rounds.ui.shared import Shared
 from rounds.ui.tracking import participant, record
 
 
@@ -109,14 +111,15 @@ def _check(module: Module, attempt_id: int, question: Question) -> None:
 
 
 def _feedback(module: Module, question: Question, chosen: str) -> None:
+    """Draw the verdict, the explanations and the source as one box (one element per answer)."""
     options = {o.key: o for o in question.options}
     right = is_correct(question, chosen)
-    box = st.success if right else st.error
-    box(("Correct. " if right else "Not quite. ") + options[chosen].explanation)
+    lines = [("Correct. " if right else "Not quite. ") + options[chosen].explanation]
     if not right:
         correct = options[question.correct]
-        st.info(f"**The answer is: {correct.text}.** {correct.explanation}")
-    st.caption(f"Source: {_reference(module, question.source)}")
+        lines.append(f"**The answer is: {correct.text}.** {correct.explanation}")
+    lines.append(f"Source: {_reference(module, question.source)}")
+    (st.success if right else st.error)("\n\n".join(lines))
 
 
 def draw_posttest(module: Module, stored: Standing) -> None:
@@ -131,14 +134,15 @@ def draw_posttest(module: Module, stored: Standing) -> None:
             key="quiz_start",
         )
         return
-    answers = store.answers_of(resources.engine(), attempt.id)
+    answers = stored.answers.get(attempt.id, {})
     for n, question in enumerate(module.quiz.questions, 1):
-        st.markdown(f"**Question {n} of {len(module.quiz.questions)}.** {question.prompt}")
+        heading = f"**Question {n} of {len(module.quiz.questions)}.** {question.prompt}"
         if question.key in answers:
             chosen = next(o.text for o in question.options if o.key == answers[question.key])
-            st.markdown(f"Your answer: *{chosen}*")
+            st.markdown(f"{heading}\n\nYour answer: *{chosen}*")
             _feedback(module, question, answers[question.key])
             continue
+        st.markdown(heading)
         labels = {o.key: o.text for o in shuffled(question, attempt.seed)}
         st.radio(
             "Your answer",
@@ -158,6 +162,33 @@ def draw_posttest(module: Module, stored: Standing) -> None:
             st.warning(error)
         return
     draw_result(module, stored)
+
+
+# Every participant's best result, counted once per module and shared by this process's learners
+# for a few seconds: the result page shows the peers' average on every run.
+_totals = Shared(ttl_s=5.0, size=64)
+
+
+def peers_average(module: Module, stored: Standing) -> int | None:
+    """Return the other participants' average best score in percent (None under 5 of them)."""
+    read_at, finished, correct = _totals.get(
+        (module.slug,),
+        lambda: (utcnow(), *store.best_score_totals(resources.engine(), module.slug, "post")),
+    )
+    # Leave this learner out if the totals count them (they had finished when they were read).
+    mine = [
+        a.correct or 0
+        for a in stored.attempts
+        if a.phase == "post" and a.finished_at is not None and a.finished_at <= read_at
+    ]
+    if mine:
+        finished, correct = finished - 1, correct - max(mine)
+    return mean_percent(finished, correct, len(module.quiz.questions))
+
+
+def forget_peers(module: Module) -> None:
+    """Drop the shared totals of this module, so the next result page reads them again."""
+    _totals.forget((module.slug,))
 
 
 def draw_result(module: Module, stored: Standing) -> None:
@@ -183,8 +214,7 @@ def draw_result(module: Module, stored: Standing) -> None:
             f"{change:+d} points",
             help=f"Before reading you scored {before.percent}%.",
         )
-    others = store.peer_best_scores(resources.engine(), module.slug, "post", participant())
-    peers = peer_average(others, total)
+    peers = peers_average(module, stored)
     if peers is None:
         st.caption("Peers' average appears once at least 5 other participants have finished.")
     else:
