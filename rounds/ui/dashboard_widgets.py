@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from rounds import charts, dashboard, dashboard_charts
@@ -17,6 +18,7 @@ from rounds.report import outcomes_pdf
 from rounds.store.polls import all_rounds
 from rounds.ui import dashboard_data, resources
 from rounds.ui.figure_component import draw_figure, figure_spec
+from rounds.ui.tables import arrow_table
 
 
 def _alt(what: str) -> str:
@@ -48,13 +50,13 @@ def draw_filters(module: Module) -> dashboard.Filters:
     return dashboard.Filters(since=since, until=until, round=chosen, include_simulated=simulated)
 
 
-def _renamed(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Return the columns a table shows, under the names it shows them by."""
-    return frame[list(names)].rename(columns=names)
+def _renamed(frame: pd.DataFrame, names: dict[str, str]) -> pa.Table:
+    """Return the columns a table shows, under the names it shows them by, made for drawing."""
+    return arrow_table(frame[list(names)].rename(columns=names))
 
 
-def _table(frame: pd.DataFrame) -> None:
-    st.dataframe(frame, hide_index=True, width="stretch")
+def _table(table: pa.Table) -> None:
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def draw_freshness(module: Module, filters: dashboard.Filters, view: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from rounds import charts
@@ -13,6 +14,7 @@ from rounds.ui import resources
 from rounds.ui.figure_component import draw_figure, figure_spec
 from rounds.ui.outage import guarded_write
 from rounds.ui.shared import Shared
+from rounds.ui.tables import arrow_table
 from rounds.ui.tracking import participant, record
 
 SKIP = 0  # the radio value for "skip this statement"; stored as NULL
@@ -79,7 +81,7 @@ def describe_summary(summary: pd.DataFrame) -> str:
 _results = Shared(ttl_s=5.0, size=64)
 
 
-def _read_results(module: Module) -> tuple[str, pd.DataFrame]:
+def _read_results(module: Module) -> tuple[str, pa.Table]:
     summary = summarise(
         module.evaluation.statements, evaluation_counts(resources.engine(), module.slug)
     )
@@ -94,10 +96,10 @@ def _read_results(module: Module) -> tuple[str, pd.DataFrame]:
     for value, label in SCALE.items():
         table[label] = summary[f"count_{value}"]
     chart = figure_spec(charts.evaluation_diverging(summary), describe_summary(summary))
-    return chart, table
+    return chart, arrow_table(table)
 
 
-def shared_results(module: Module) -> tuple[str, pd.DataFrame]:
+def shared_results(module: Module) -> tuple[str, pa.Table]:
     """Return everyone's answers as a chart (JSON for `draw_figure`) and a table."""
     return _results.get((module.slug,), lambda: _read_results(module))
 
