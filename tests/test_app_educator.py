@@ -252,7 +252,7 @@ def test_dashboard_figures_are_kept_for_a_while_and_refresh_reads_them_again(
     seed_learners(engine, 3)
     at = dashboard(monkeypatch, tmp_path)
     assert funnel_counts(at)["voted"] == 3
-    assert "Figures read at" in texts(at)
+    assert "figures read at" in at.button(key="dash_refresh").label
     seed_learners(engine, 2)
     assert funnel_counts(at.run())["voted"] == 3  # the same snapshot, as the caption says
     at.button(key="dash_refresh").click().run()

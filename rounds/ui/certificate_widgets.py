@@ -26,9 +26,9 @@ def draw_certificate(module: Module, progress: Progress) -> None:
     site = resources.catalog().site
     st.success("You have completed this module.", icon=":material/workspace_premium:")
     span = progress.stored.time_span()
-    left, right = st.columns(2)
-    left.metric("Time spent", _minutes(span), help="From opening the article to completing.")
-    right.metric("Best self-assessment score", f"{progress.best_post.percent}%")
+    row = st.container(horizontal=True)  # one block, where columns are one each
+    row.metric("Time spent", _minutes(span), help="From opening the article to completing.")
+    row.metric("Best self-assessment score", f"{progress.best_post.percent}%")
     st.subheader("Certificate of completion")
     with st.form("cert_form", border=False):
         st.text_input(

@@ -27,10 +27,14 @@ def _alt(what: str) -> str:
 
 def draw_filters(module: Module) -> dashboard.Filters:
     """Draw the date range, poll round and rehearsal filters; return the chosen filters."""
-    with st.container(border=True, key="dash_filters"):
-        left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
-        picked = left.date_input("Date range", value=(), key="dash_dates", format="DD/MM/YYYY")
-        simulated = right.toggle("Include rehearsals", key="dash_simulated")
+    # One row (a horizontal container, not columns: a block each) in a bordered box.
+    with st.container(
+        border=True, key="dash_filters", horizontal=True, vertical_alignment="bottom"
+    ):
+        picked = st.date_input(
+            "Date range", value=(), key="dash_dates", format="DD/MM/YYYY", width=240
+        )
+        simulated = bool(st.session_state.get("dash_simulated", False))  # drawn last, below
         rounds = all_rounds(resources.engine(), poll_id(module)) if module.poll else []
         # A rehearsal round is offered only while rehearsals count: the views leave it out
         # otherwise, so choosing it would show nothing.
@@ -39,9 +43,10 @@ def draw_filters(module: Module) -> dashboard.Filters:
             for r in rounds
             if simulated or not r.simulated
         }
-        chosen = middle.selectbox(
-            "Poll round", list(labels), format_func=labels.get, key="dash_round"
+        chosen = st.selectbox(
+            "Poll round", list(labels), format_func=labels.get, key="dash_round", width=240
         )
+        st.toggle("Include rehearsals", key="dash_simulated")
     since = until = None
     if isinstance(picked, tuple) and picked:
         since = dt.datetime.combine(picked[0], dt.time.min, dt.UTC)
@@ -60,18 +65,15 @@ def _table(table: pa.Table) -> None:
 
 
 def draw_freshness(module: Module, filters: dashboard.Filters, view: str) -> None:
-    """Say when the view's figures were read, with a button to read them again now."""
+    """Say when the view's figures were read, on the button that reads them again now."""
     when = dashboard_data.read_at(module, filters, view)
     if when is None:
         return
-    row = st.container(horizontal=True, vertical_alignment="center")
-    row.caption(
-        f"Figures read at {when:%H:%M:%S} UTC; they are kept for "
-        f"{dashboard_data.KEEP_S:.0f} s for everyone viewing this module."
-    )
-    row.button(
-        "Refresh",
+    st.button(
+        f"Refresh (figures read at {when:%H:%M:%S} UTC)",
         icon=":material/refresh:",
+        help=f"The figures are kept for {dashboard_data.KEEP_S:.0f} s for everyone viewing "
+        "this module; this reads them again now.",
         on_click=dashboard_data.refresh,
         args=(module,),
         key="dash_refresh",

@@ -76,9 +76,10 @@ def describe_summary(summary: pd.DataFrame) -> str:
     return " ".join(sentences)
 
 
-# Everyone's answers, read once per module and shared by this process's learners for a few
-# seconds (a learner's own submission forgets them); each run draws the kept chart and table.
-_results = Shared(ttl_s=5.0, size=64)
+# Everyone's answers, read once per module and shared by this process's learners for half a
+# minute (a learner's own submission forgets them, so they see it counted at once); each run
+# draws the kept chart and table.
+_results = Shared(ttl_s=30.0, size=64)
 
 
 def _read_results(module: Module) -> tuple[str, pa.Table]:

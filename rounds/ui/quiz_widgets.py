@@ -200,10 +200,18 @@ def draw_result(module: Module, stored: Standing) -> None:
     passed = is_passing(top, quiz.pass_mark)
     st.subheader(f"Your score: {latest.percent}% ({latest.correct} of {total})")
     mark = round(100 * quiz.pass_mark)
-    if passed:
-        st.success(f"Passed: your best score, {top.percent}%, reaches the {mark}% pass mark.")
+    peers = peers_average(module, stored)
+    if peers is None:
+        compared = "Peers' average appears once at least 5 other participants have finished."
     else:
-        st.warning(f"Not passed yet: the pass mark is {mark}%. Review the article and try again.")
+        compared = f"Peers' average best score: {peers}%."
+    # The verdict and the peers' average in one box: the result page is drawn on every run.
+    if passed:
+        verdict = f"Passed: your best score, {top.percent}%, reaches the {mark}% pass mark."
+        st.success(f"{verdict}\n\n{compared}")
+    else:
+        verdict = f"Not passed yet: the pass mark is {mark}%. Review the article and try again."
+        st.warning(f"{verdict}\n\n{compared}")
     pre = stored.scores("pre")
     if pre:
         before = Score(pre[0], total)
@@ -214,9 +222,4 @@ def draw_result(module: Module, stored: Standing) -> None:
             f"{change:+d} points",
             help=f"Before reading you scored {before.percent}%.",
         )
-    peers = peers_average(module, stored)
-    if peers is None:
-        st.caption("Peers' average appears once at least 5 other participants have finished.")
-    else:
-        st.caption(f"Peers' average best score: {peers}%.")
     st.button("Try again", on_click=_start, args=(module,), key="quiz_retry")
