@@ -9,6 +9,9 @@ Patches (applied in the server process before it binds its port; the app's files
   websocket, and the second small message of each reply waits for the browser's delayed ACK.
 - `chart-cache`: build the poll's plotly figure once per distinct result (`rounds.charts.poll_bar`
   memoised on its input) instead of once per run of every viewer.
+- `cpu-clock`: answer the server's own CPU time, to the nanosecond and over all its threads, on
+  the Unix socket named by `ROUNDS_BENCH_CPU_SOCKET` (`/proc` counts it in 10 ms ticks, too
+  coarse for runs of a few milliseconds); `read_cpu_clock` is the client.
 """
 
 from __future__ import annotations
@@ -64,7 +67,34 @@ def chart_cache(size: int = 64) -> None:
     charts.poll_bar = poll_bar
 
 
-PATCHES = {"nodelay": nodelay, "chart-cache": chart_cache}
+CPU_SOCKET = "ROUNDS_BENCH_CPU_SOCKET"
+
+
+def cpu_clock() -> None:
+    """Serve `time.process_time_ns()` of this process to whoever connects to the socket."""
+    import time
+
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(os.environ[CPU_SOCKET])
+    server.listen(8)
+
+    def answer() -> None:
+        while True:
+            conn, _ = server.accept()
+            with conn:
+                conn.sendall(str(time.process_time_ns()).encode())
+
+    threading.Thread(target=answer, name="bench-cpu-clock", daemon=True).start()
+
+
+def read_cpu_clock(path: str) -> float:
+    """Return the CPU seconds a server started with the `cpu-clock` patch has used so far."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(path)
+        return int(conn.recv(64)) / 1e9
+
+
+PATCHES = {"nodelay": nodelay, "chart-cache": chart_cache, "cpu-clock": cpu_clock}
 
 
 def main() -> None:

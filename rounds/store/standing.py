@@ -19,7 +19,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
+    literal_column,
     null,
     select,
     type_coerce,
@@ -45,7 +45,9 @@ _COLUMNS = {  # the union's shape: every kind of fact fills the columns it needs
 
 def _fact(name: str, table, **columns):
     """Select one kind of fact as (fact, key, detail, value, ord, seed, finished, first, last)."""
-    selected = [literal(name, String).label("fact")]
+    # The fact's name as a constant in the SQL text, not a bound value: the statement has fewer
+    # parameters to fill on every run.
+    selected = [literal_column(f"'{name}'", String).label("fact")]
     for label, kind in _COLUMNS.items():
         column = columns.get(label)
         if isinstance(kind, DateTime):  # no SQL cast: SQLite would turn a time into a number
@@ -76,7 +78,9 @@ _STANDING = union_all(
         value=quiz_attempts.c.correct,
         ord=quiz_attempts.c.id,
         seed=quiz_attempts.c.seed,
-        finished=case((quiz_attempts.c.finished_at.is_(None), 0), else_=1),
+        finished=case(
+            (quiz_attempts.c.finished_at.is_(None), literal_column("0")), else_=literal_column("1")
+        ),
         first_at=quiz_attempts.c.finished_at,
     ).where(*_MINE),
     _fact(
