@@ -62,8 +62,8 @@ def signed_in(module_slug: str) -> AppTest:
     at.button(key="gate_submit").click().run()
     at.text_input(key="educator_password").input(PASSWORD)
     at.button(key="educator_submit").click().run()
-    if at.exception or not at.tabs:
-        raise RuntimeError(f"the dashboard did not open: {at.exception or 'no tabs'}")
+    if at.exception or not at.button_group:
+        raise RuntimeError(f"the dashboard did not open: {at.exception or 'no views'}")
     return at
 
 

@@ -55,6 +55,7 @@ LEARNER_STATES = {
     ],
     "evaluation": [
         ("submitted: everyone's answers", lambda t: states.evaluation_results(t, CONTENT_MODULE)),
+        ("changing saved answers", lambda t: states.evaluation_revising(t, CONTENT_MODULE)),
     ],
     "completion": [
         ("completed", lambda t: states.completed(t, CONTENT_MODULE)),

@@ -125,13 +125,14 @@ def open_tab(at, tab: str):
 def test_a_learner_cannot_reach_the_dashboard(monkeypatch, tmp_path, configured):
     at = dashboard(monkeypatch, tmp_path, password=None)
     assert at.title[0].value == "Educator sign-in"
-    assert not at.tabs and "Funnel" not in texts(at)
+    assert not at.button_group and "Funnel" not in texts(at)
 
 
 def test_dashboard_loads_on_an_empty_database(monkeypatch, tmp_path, configured):
     at = dashboard(monkeypatch, tmp_path)
     assert not at.exception
-    assert [t.label for t in at.tabs] == ["Funnel", "Learning", "Evaluation", "Poll", "Exports"]
+    views = at.button_group(key="dash_tab")
+    assert views.options == ["Funnel", "Learning", "Evaluation", "Poll", "Exports"]
     assert len(at.get("download_button")) == 0  # only the open tab is drawn (and read)
     for tab in ["Learning", "Evaluation", "Poll", "Exports"]:
         at.session_state["dash_tab"] = tab

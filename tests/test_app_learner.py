@@ -125,3 +125,21 @@ def test_the_result_shows_the_peers_average_without_the_learner(monkeypatch, tmp
     assert "Peers' average best score: 20%." in texts(at)  # 1 of 5 all right; not my 100 %
     quiz_widgets.forget_peers(MODULE)  # a fresher read of the totals counts me: still left out
     assert "Peers' average best score: 20%." in texts(at.run())
+
+
+def test_saved_evaluation_answers_are_shown_and_can_be_changed(monkeypatch, tmp_path):
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "evaluation")
+    attest(at)
+    statements = MODULE.evaluation.statements
+    for statement in statements:
+        at.radio(key=f"eval_{statement.key}").set_value(4)
+    at.button(key="eval_submit").click().run()
+    assert not at.radio  # the saved answers as text, not the form
+    assert f"{statements[0].text} **Agree**" in texts(at)
+    at.button(key="eval_revise").click().run()
+    assert at.radio(key=f"eval_{statements[0].key}").value == 4  # the form, as saved
+    at.radio(key=f"eval_{statements[0].key}").set_value(0)  # skip it this time
+    at.button(key="eval_submit").click().run()
+    assert f"{statements[0].text} **Skip**" in texts(at) and not at.radio
+    assert f"{statements[1].text} **Agree**" in texts(open_page(at, "evaluation"))

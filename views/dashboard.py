@@ -11,9 +11,10 @@ module = require_module()
 
 st.title(f"Dashboard · {module.title}", anchor=False)
 filters = widgets.draw_filters(module)
-# Only the open tab's data is read (at 100,000 participants a tab takes a few hundred ms), and
-# kept for half a minute (rounds/ui/dashboard_data.py); choosing another tab reruns the page.
-# The tab is kept in the address, to share or reload.
+# Only the chosen view's data is read (at 100,000 participants a view takes a few hundred ms),
+# and kept for half a minute (rounds/ui/dashboard_data.py). The views are chosen with one
+# control rather than tabs (a tab is a block of its own to send on every run); the choice is
+# kept in the address, to share or reload.
 VIEWS = {
     "Funnel": widgets.draw_funnel,
     "Learning": widgets.draw_learning,
@@ -21,9 +22,14 @@ VIEWS = {
     "Poll": widgets.draw_poll,
     "Exports": widgets.draw_exports,
 }
-tabs = st.tabs(list(VIEWS), key="dash_tab", on_change="rerun", bind="query-params")
-for tab, (name, draw) in zip(tabs, VIEWS.items(), strict=True):
-    if tab.open:
-        with tab:
-            draw(module, filters)
-            widgets.draw_freshness(module, filters, name.lower())
+view = st.segmented_control(
+    "View",
+    list(VIEWS),
+    default="Funnel",
+    required=True,
+    key="dash_tab",
+    bind="query-params",
+    label_visibility="collapsed",
+)
+VIEWS[view](module, filters)
+widgets.draw_freshness(module, filters, view.lower())

@@ -58,11 +58,17 @@ async def quiz_result(tab: Session, module: Module) -> None:
 
 
 async def evaluation_results(tab: Session, module: Module) -> None:
-    """Submit the evaluation: the form with the answers and everyone's answers are shown."""
+    """Submit the evaluation: the learner's answers and everyone's are shown."""
     await tab.goto("evaluation", MODULE_QUERY.format(slug=module.slug))
     for statement in module.evaluation.statements:
         await tab.set_value(f"eval_{statement.key}", string_value="Agree")
     await tab.click("eval_submit")
+
+
+async def evaluation_revising(tab: Session, module: Module) -> None:
+    """Submit the evaluation, then reopen it: the form and everyone's answers are shown."""
+    await evaluation_results(tab, module)
+    await tab.click("eval_revise")
 
 
 async def completed(tab: Session, module: Module, name: str = "") -> None:

@@ -35,12 +35,12 @@ def draw_certificate(module: Module, progress: Progress) -> None:
             "Your name as it should appear on the certificate",
             max_chars=120,
             key="cert_name",
+            placeholder="Type it, then prepare the certificate to download it",
             help="Printed on the PDF only; Rounds does not store it.",
         )
         st.form_submit_button("Prepare my certificate", key="cert_prepare")
     name = (st.session_state.get("cert_name") or "").strip()
-    if not name:
-        st.caption("Type your name and prepare the certificate to download it.")
+    if not name:  # the field's placeholder says what to do
         return
     completed, percent = completed_on(progress), progress.best_post.percent
     st.download_button(

@@ -19,6 +19,7 @@ from rounds.ui.tracking import participant, record
 
 SKIP = 0  # the radio value for "skip this statement"; stored as NULL
 CHOICES = {**SCALE, SKIP: "Skip"}
+_REVISING = "eval_revising"  # the learner pressed "Change my answers"
 
 
 @guarded_write("eval_error", "Your evaluation")
@@ -38,11 +39,36 @@ def _submit(module: Module) -> None:
     forget_results(module)  # the results drawn next include these answers
     record(module.slug, "evaluation_submitted")
     st.session_state.pop("eval_error", None)
+    st.session_state.pop(_REVISING, None)
     st.session_state["eval_saved"] = True
 
 
+def _revise() -> None:
+    st.session_state[_REVISING] = True
+
+
+def draw_answers(module: Module, stored: dict[str, int | None]) -> None:
+    """Draw the learner's saved answers as one text, and the button that reopens the form."""
+    lines = [
+        f"- {s.text} **{CHOICES[SKIP if stored[s.key] is None else stored[s.key]]}**"
+        for s in module.evaluation.statements
+        if s.key in stored
+    ]
+    st.markdown("**Your answers**\n\n" + "\n".join(lines))
+    st.button("Change my answers", on_click=_revise, key="eval_revise")
+
+
 def draw_form(module: Module, stored: dict[str, int | None]) -> bool:
-    """Draw the statements, prefilled with the `stored` answers; return whether there are any."""
+    """Draw the statements, prefilled with the `stored` answers; return whether there are any.
+
+    Once answers are saved, they are shown as text with a button to change them: the form's
+    radios are the heaviest part of the page and need not be drawn on every later visit.
+    """
+    if stored and not st.session_state.get(_REVISING):
+        draw_answers(module, stored)
+        if st.session_state.pop("eval_saved", False):
+            st.success("Thank you: your answers are saved. You can change them at any time.")
+        return True
     with st.form("eval_form"):
         for statement in module.evaluation.statements:
             previous = stored.get(statement.key, -1)
@@ -62,8 +88,6 @@ def draw_form(module: Module, stored: dict[str, int | None]) -> bool:
         )
     if error := st.session_state.get("eval_error"):
         st.error(error)
-    if st.session_state.pop("eval_saved", False):
-        st.success("Thank you: your answers are saved. You can revise them at any time.")
     return bool(stored)
 
 
