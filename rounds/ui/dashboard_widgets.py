@@ -35,7 +35,12 @@ def draw_filters(module: Module) -> dashboard.Filters:
             "Date range", value=(), key="dash_dates", format="DD/MM/YYYY", width=240
         )
         simulated = bool(st.session_state.get("dash_simulated", False))  # drawn last, below
-        rounds = all_rounds(resources.engine(), poll_id(module)) if module.poll else []
+        rounds = dashboard_data.shared(
+            module,
+            dashboard.EVERYTHING,
+            "rounds",
+            lambda: all_rounds(resources.engine(), poll_id(module)) if module.poll else [],
+        )
         # A rehearsal round is offered only while rehearsals count: the views leave it out
         # otherwise, so choosing it would show nothing.
         labels = {None: "All rounds"} | {
