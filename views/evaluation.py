@@ -10,7 +10,6 @@ module = require_module("evaluation")
 
 progress = draw_progress(module)
 st.title("Evaluation")
-st.write("How far do you agree with each statement? Answer or skip each one.")
 if draw_form(module, progress.stored.evaluation):
     draw_results(module)
 st.page_link(

@@ -59,16 +59,18 @@ def draw_answers(module: Module, stored: dict[str, int | None]) -> None:
 
 
 def draw_form(module: Module, stored: dict[str, int | None]) -> bool:
-    """Draw the statements, prefilled with the `stored` answers; return whether there are any.
+    """Draw the statements, or the `stored` answers; return whether the saved answers show.
 
     Once answers are saved, they are shown as text with a button to change them: the form's
-    radios are the heaviest part of the page and need not be drawn on every later visit.
+    radios are the heaviest part of the page and need not be drawn on every later visit. While
+    they are being changed, the form is the whole page; everyone's answers follow once saved.
     """
     if stored and not st.session_state.get(_REVISING):
         draw_answers(module, stored)
         if st.session_state.pop("eval_saved", False):
             st.success("Thank you: your answers are saved. You can change them at any time.")
         return True
+    st.markdown("How far do you agree with each statement? Answer or skip each one.")
     with st.form("eval_form"):
         for statement in module.evaluation.statements:
             previous = stored.get(statement.key, -1)
@@ -88,7 +90,7 @@ def draw_form(module: Module, stored: dict[str, int | None]) -> bool:
         )
     if error := st.session_state.get("eval_error"):
         st.error(error)
-    return bool(stored)
+    return False
 
 
 def describe_summary(summary: pd.DataFrame) -> str:
@@ -120,7 +122,11 @@ def _read_results(module: Module) -> tuple[str, pa.Table]:
     )
     for value, label in SCALE.items():
         table[label] = summary[f"count_{value}"]
-    chart = figure_spec(charts.evaluation_diverging(summary), describe_summary(summary))
+    chart = figure_spec(
+        charts.evaluation_diverging(summary),
+        describe_summary(summary),
+        heading="What participants said",
+    )
     return chart, arrow_table(table)
 
 
@@ -137,6 +143,5 @@ def forget_results(module: Module) -> None:
 def draw_results(module: Module) -> None:
     """Draw all participants' answers: a diverging bar chart and the same numbers as a table."""
     chart, table = shared_results(module)
-    st.subheader("What participants said")
-    draw_figure(chart, key="eval_results_chart")
+    draw_figure(chart, key="eval_results_chart")  # its heading: "What participants said"
     st.dataframe(table, hide_index=True, width="stretch")

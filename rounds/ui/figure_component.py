@@ -19,9 +19,13 @@ import streamlit.components.v1 as components
 _component = components.declare_component("figure", path=str(Path(__file__).with_name("figure")))
 
 
-def figure_spec(figure: go.Figure, alt: str) -> str:
-    """Return the figure and its text equivalent as the JSON text `draw_figure` draws."""
-    return f'{{"alt": {json.dumps(alt)}, "figure": {figure.to_json()}}}'
+def figure_spec(figure: go.Figure, alt: str, heading: str = "") -> str:
+    """Return the figure, its text equivalent and a heading above it, as `draw_figure`'s JSON.
+
+    The heading is drawn in the chart's frame (one element fewer on the page than a subheader).
+    """
+    head = json.dumps({"alt": alt, "heading": heading})[:-1]
+    return f'{head}, "figure": {figure.to_json()}}}'
 
 
 def draw_figure(spec: str, *, key: str) -> None:

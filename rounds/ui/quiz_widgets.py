@@ -198,20 +198,21 @@ def draw_result(module: Module, stored: Standing) -> None:
     posts = [Score(c, total) for c in stored.scores("post")]
     latest, top = posts[-1], best(posts)
     passed = is_passing(top, quiz.pass_mark)
-    st.subheader(f"Your score: {latest.percent}% ({latest.correct} of {total})")
     mark = round(100 * quiz.pass_mark)
     peers = peers_average(module, stored)
     if peers is None:
         compared = "Peers' average appears once at least 5 other participants have finished."
     else:
         compared = f"Peers' average best score: {peers}%."
-    # The verdict and the peers' average in one box: the result page is drawn on every run.
+    # The score, the verdict and the peers' average in one box: the result page is drawn on
+    # every run.
+    score = f"### Your score: {latest.percent}% ({latest.correct} of {total})"
     if passed:
         verdict = f"Passed: your best score, {top.percent}%, reaches the {mark}% pass mark."
-        st.success(f"{verdict}\n\n{compared}")
+        st.success(f"{score}\n\n{verdict}\n\n{compared}")
     else:
         verdict = f"Not passed yet: the pass mark is {mark}%. Review the article and try again."
-        st.warning(f"{verdict}\n\n{compared}")
+        st.warning(f"{score}\n\n{verdict}\n\n{compared}")
     pre = stored.scores("pre")
     if pre:
         before = Score(pre[0], total)

@@ -38,6 +38,11 @@ def wait_for_cookie(context, name: str = "rounds_hcp", seconds: float = 10) -> d
     raise AssertionError(f"cookie {name} never arrived")
 
 
+def figure(page: Page):
+    """Return the first chart component's frame (a chart drawn from Rounds' own figure JSON)."""
+    return page.frame_locator("iframe[title*='figure']").first
+
+
 def live_results(page: Page):
     """Return the live-results component's frame (results are drawn inside it)."""
     return page.frame_locator("iframe[title*='live_results']").first

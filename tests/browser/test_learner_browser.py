@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from rounds.content.loader import load_catalog
-from tests.browser.gate_steps import TIMEOUT, live_results, pass_gate, wait_for_cookie
+from tests.browser.gate_steps import TIMEOUT, figure, live_results, pass_gate, wait_for_cookie
 from tests.conftest import CONTENT
 
 MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
@@ -58,7 +58,7 @@ def test_one_learner_completes_the_module_and_downloads_the_certificate(server, 
     for statement in MODULE.evaluation.statements:
         choose(page, statement.text, "Agree")
     page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_text("What participants said")).to_be_visible()
+    expect(figure(page).get_by_text("What participants said")).to_be_visible()
 
     open_module_page(page, server, "poll")
     expect(page.get_by_text("Module progress: 4 of 5 steps done")).to_be_visible()

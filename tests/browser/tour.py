@@ -18,6 +18,7 @@ from rounds.educator import ENV_HASH, hash_password
 from tests.browser.gate_steps import (
     TIMEOUT,
     expect_gate,
+    figure,
     live_results,
     pass_gate,
     wait_for_cookie,
@@ -130,7 +131,7 @@ def _evaluation_results(page: Page, base: str) -> None:
     for statement in MODULE.evaluation.statements:
         choose(page, statement.text, "Agree")
     page.get_by_role("button", name="Submit").click()
-    heading(page, "What participants said")
+    shown(figure(page).get_by_role("heading", name="What participants said"))
 
 
 def _poll_before(page: Page, base: str) -> None:

@@ -17,6 +17,9 @@
     if (spec === drawn) { fitHeight(); return; }  // a resize re-sends the same figure
     drawn = spec;
     var parsed = JSON.parse(spec);
+    var heading = document.getElementById("heading");
+    heading.textContent = parsed.heading || "";
+    heading.hidden = !parsed.heading;
     var chart = document.getElementById("chart");
     chart.setAttribute("aria-label", parsed.alt);
     window.Plotly.react(chart, parsed.figure.data, parsed.figure.layout,
