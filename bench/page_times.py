@@ -267,9 +267,10 @@ nanosecond: `time.process_time_ns()` read from the server itself, where /proc co
 over a round's runs divided by their number, averaged over the rounds; "x empty page" divides it
 by the same figure for a script with no Streamlit call, served with the same configuration, in
 the same round, and reports the median of every round of every pair: the stricter reading of
-the target, since it counts all the server's work for a run, sending included. The next column gives each pair's own median: on this shared machine a fresh pair of
-processes lands the whole table a fifth higher or lower than the last one, which is why the
-target is read on the median of several. The run times are wall time from the rerun request to
+the target, since it counts all the server's work for a run, sending included. The next column
+gives each pair's own median: on this shared machine a fresh pair of processes lands the whole
+table a fifth higher or lower than the last one, which is why the target is read on the median
+of several. The run times are wall time from the rerun request to
 the run's `script_finished` over the websocket, the page's run as the server completes it (its
 p50 is divided by the empty page's too).
 The client acknowledges TCP segments at once (TCP_QUICKACK) so that the figures are the
