@@ -36,25 +36,21 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.loadgen import http
+from bench.loadgen.message_cache import CacheMiss, MessageCache
+from bench.loadgen.widget_states import (
+    WIDGET_KINDS,
+    Widget,
+    forget_inactive,
+    initial_state,
+    state,
+)
 
-WIDGET_KINDS = {"checkbox", "selectbox", "radio", "button", "text_input"}
+__all__ = ["RunResult", "Session", "SessionCounters", "SessionError", "Widget"]
 FULL_RUN_DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
-MAX_CACHE_ENTRIES = 1_000  # a safety bound; the age rule keeps the cache far smaller
 
 
 class SessionError(RuntimeError):
     """The session broke: closed by the server, a cache miss, or a run that never finished."""
-
-
-@dataclass
-class Widget:
-    """A widget as last drawn: its id, element type, form and element proto."""
-
-    id: str
-    kind: str
-    form_id: str
-    proto: Any
-    fragment_id: str = ""  # the fragment it was drawn in: a change reruns only that fragment
 
 
 @dataclass
@@ -93,13 +89,6 @@ class _Waiter:
     elements: list[tuple[str, Any]] = field(default_factory=list)
 
 
-@dataclass
-class _CacheEntry:
-    data: bytes
-    run_count: int
-    fragment_id: str
-
-
 class Session:
     """A browser tab on one page of a Streamlit app, driven by the caller's widget actions."""
 
@@ -132,9 +121,7 @@ class Session:
         self._ws: Any = None
         self._reader: asyncio.Task | None = None
         self._timers: dict[str, tuple[float, asyncio.Task]] = {}
-        self._cache: dict[str, _CacheEntry] = {}
-        self._run_count = 0
-        self._max_age = 2
+        self._cache = MessageCache()
         self._waiter: _Waiter | None = None
         self._run_elements: list[tuple[str, Any]] = []
         self._in_full_run = False
@@ -214,11 +201,11 @@ class Session:
         else of the whole page.
         """
         widget = self._need(key)
-        state = _state(widget.id, **value)
+        changed = state(widget.id, **value)
         if widget.form_id:
-            self.form_states.setdefault(widget.form_id, {})[widget.id] = state
+            self.form_states.setdefault(widget.form_id, {})[widget.id] = changed
             return None
-        self.states[widget.id] = state
+        self.states[widget.id] = changed
         return await self._full_run(self._rerun_msg(widget.fragment_id), widget.fragment_id)
 
     async def click(self, key: str) -> RunResult:
@@ -226,7 +213,7 @@ class Session:
         widget = self._need(key)
         if widget.form_id:
             self.states.update(self.form_states.pop(widget.form_id, {}))
-        self.states[widget.id] = _state(widget.id, trigger_value=True)
+        self.states[widget.id] = state(widget.id, trigger_value=True)
         msg = self._rerun_msg(widget.fragment_id)
         del self.states[widget.id]
         return await self._full_run(msg, widget.fragment_id)
@@ -365,33 +352,21 @@ class Session:
     def _handle(self, data: bytes) -> None:
         msg = ForwardMsg()
         msg.ParseFromString(data)
-        kind = msg.WhichOneof("type")
-        if kind == "ref_hash":
-            entry = self._cache.get(msg.ref_hash)
-            if entry is None:
-                raise SessionError(f"cached ForwardMsg miss for {msg.ref_hash}")
-            entry.run_count = self._run_count
-            metadata = ForwardMsg()
-            metadata.metadata.CopyFrom(msg.metadata)
-            msg = ForwardMsg()
-            msg.ParseFromString(entry.data)
-            msg.metadata.CopyFrom(metadata.metadata)
-            kind = msg.WhichOneof("type")
+        if msg.WhichOneof("type") == "ref_hash":
+            try:
+                msg = self._cache.resolve(msg)
+            except CacheMiss as exc:
+                raise SessionError(str(exc)) from exc
             self.counters.refs_resolved += 1
-        elif (
-            msg.metadata.cacheable
-            and msg.hash
-            and msg.hash not in self._cache
-            and len(self._cache) < MAX_CACHE_ENTRIES
-        ):
-            fragment = msg.delta.fragment_id if kind == "delta" else ""
-            self._cache[msg.hash] = _CacheEntry(data, self._run_count, fragment)
-        handler = getattr(self, f"_on_{kind}", None)
+        else:
+            self._cache.keep(msg, data)
+        handler = getattr(self, f"_on_{msg.WhichOneof('type')}", None)
         if handler is not None:
             handler(msg)
 
     def _on_new_session(self, msg: ForwardMsg) -> None:
-        self._max_age = msg.new_session.config.max_cached_message_age or self._max_age
+        cache_age = msg.new_session.config.max_cached_message_age
+        self._cache.max_age = cache_age or self._cache.max_age
         fragments = msg.metadata.run.fragment_ids
         if fragments:  # a fragment run also starts with new_session
             waiter = self._waiter
@@ -435,27 +410,9 @@ class Session:
     def _register(self, widget: Widget) -> None:
         """Record a drawn widget and, as its front-end component does, its initial value."""
         self.widgets[widget.id] = widget
-        proto = widget.proto
-        if widget.kind == "button":
-            return
-        if widget.kind == "text_input":  # the front end sends its text, empty at first
-            if proto.set_value or widget.id not in self.states:
-                value = proto.value if proto.set_value else proto.default
-                self.states[widget.id] = _state(widget.id, string_value=value)
-            return
-        if widget.kind == "checkbox":
-            if proto.set_value or widget.id not in self.states:
-                value = proto.value if proto.set_value else proto.default
-                self.states[widget.id] = _state(widget.id, bool_value=value)
-            return
-        if proto.set_value or widget.id not in self.states:
-            if proto.HasField("raw_value"):
-                self.states[widget.id] = _state(widget.id, string_value=proto.raw_value)
-            elif proto.HasField("default") and 0 <= proto.default < len(proto.options):
-                label = proto.options[proto.default]
-                self.states[widget.id] = _state(widget.id, string_value=label)
-            else:
-                self.states[widget.id] = _state(widget.id)
+        registered = initial_state(widget, known=widget.id in self.states)
+        if registered is not None:
+            self.states[widget.id] = registered
 
     def _on_auto_rerun(self, msg: ForwardMsg) -> None:
         fragment_id, interval = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
@@ -482,7 +439,7 @@ class Session:
         status = msg.script_finished
         fragments = list(msg.metadata.run.fragment_ids)
         if status != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-            self._age_cache(fragments)
+            self._cache.age(fragments)
         waiter = self._waiter
         if status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
             self.counters.fragment_runs += 1
@@ -519,27 +476,4 @@ class Session:
     def _forget_inactive(self) -> None:
         """Drop the widgets (and their state) the last full run did not draw."""
         active = {getattr(p, "id", "") for k, p in self._run_elements if k in WIDGET_KINDS}
-        for widget_id in list(self.widgets):
-            if widget_id not in active:
-                self.widgets.pop(widget_id)
-                self.states.pop(widget_id, None)
-        for form in self.form_states.values():
-            for widget_id in list(form):
-                if widget_id not in active:
-                    form.pop(widget_id)
-
-    def _age_cache(self, fragment_ids: list[str]) -> None:
-        """Count a finished run and drop cached messages older than the allowed age."""
-        self._run_count += 1
-        for key, entry in list(self._cache.items()):
-            if fragment_ids and entry.fragment_id not in fragment_ids:
-                continue
-            if self._run_count - entry.run_count > self._max_age:
-                del self._cache[key]
-
-
-def _state(widget_id: str, **value: Any) -> WidgetState:
-    state = WidgetState(id=widget_id)
-    for name, val in value.items():
-        setattr(state, name, val)
-    return state
+        forget_inactive(self.widgets, self.states, self.form_states, active)
