@@ -74,3 +74,19 @@ def engine(database_url):
     eng = open_engine(database_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A settable clock read by every store module (`tests/dashboard_cohort.py`)."""
+    from tests.dashboard_cohort import install_clock  # it imports this module
+
+    return install_clock(monkeypatch)
+
+
+@pytest.fixture
+def cohort(engine, clock) -> dict[str, str]:
+    """The hand-computed dashboard cohort, stored; {letter: participant id}."""
+    from tests.dashboard_cohort import store_cohort
+
+    return store_cohort(engine, clock)

@@ -1,8 +1,7 @@
-"""The educator dashboard's data, checked against a small cohort computed by hand.
+"""The educator dashboard's data, checked against the hand-computed cohort of `dashboard_cohort`.
 
-Seven real learners (A-G) and one simulated one (H) go through the module on two days; a
-rehearsal round adds ten simulated voters. Every expected number below is worked out from
-the story in `cohort`, not from the code under test.
+The funnel, the learning views, the evaluation, the de-identified rows and each view's query
+count; the poll's views are in `test_dashboard_poll.py`.
 """
 
 from __future__ import annotations
@@ -14,134 +13,18 @@ import pytest
 from sqlalchemy import event, update
 
 from rounds import dashboard
-from rounds.content.loader import load_catalog, load_site
 from rounds.dashboard import Filters
-from rounds.lifecycle import PollState
-from rounds.progress import ARTICLE_OPENED, COMPLETED, poll_id
-from rounds.store import evaluation, events, participants, polls, quiz, votes
-from rounds.store.tables import participants as participants_table
 from rounds.store.tables import quiz_attempts
-from tests.conftest import CONTENT
-
-MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
-SLUG = MODULE.slug
-POLL = poll_id(MODULE)
-QUESTIONS = MODULE.quiz.questions
-STATEMENTS = ["clear", "objectives", "relevant", "change_practice"]
-OPTIONS = [o.key for o in MODULE.poll.options]
-LABELS = dashboard.profession_labels(load_site(CONTENT)[0].gate)
-
-UTC = dt.UTC
-DAY1 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=UTC)  # day-1 learning
-VOTE1 = dt.datetime(2025, 3, 1, 10, 0, tzinfo=UTC)  # day-1 meeting, round 1
-DAY2 = dt.datetime(2025, 3, 2, 9, 0, tzinfo=UTC)
-VOTE2 = dt.datetime(2025, 3, 2, 10, 0, tzinfo=UTC)  # day-2 meeting, round 2
-REHEARSAL = dt.datetime(2025, 3, 2, 11, 0, tzinfo=UTC)  # round 3, simulated
-SIMULATED_VOTERS = 10
-
-
-class Clock:
-    """A settable stand-in for `utcnow` in every store module."""
-
-    def __init__(self) -> None:
-        self.now = DAY1
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    fake = Clock()
-    for module in (participants, quiz, evaluation, votes, events, polls):
-        monkeypatch.setattr(module, "utcnow", fake)
-    return fake
-
-
-def sit(engine, pid: str, phase: str, right: set[int], finish: bool = True) -> None:
-    """Answer every question (numbered from 1) rightly if its number is in `right`."""
-    attempt = quiz.start_attempt(engine, pid, SLUG, phase)
-    for number, question in enumerate(QUESTIONS, start=1):
-        wrong = next(o.key for o in question.options if o.key != question.correct)
-        option = question.correct if number in right else wrong
-        quiz.record_answer(engine, attempt.id, question.key, option, option == question.correct)
-    if finish:
-        quiz.finish_attempt(engine, attempt.id)
-
-
-ALL = {1, 2, 3, 4}
-# who: (profession, [(phase, right answers, finished)], evaluation values, certificate)
-DAY1_LEARNERS = {
-    "A": ("physician", [("pre", {1}, True), ("pre", ALL, True), ("post", {1, 2}, True),
-                        ("post", ALL, True)], [5, 4, 4, 3], True),
-    "B": ("physician", [("pre", {1, 2}, True), ("post", {1, 2, 4}, True)], [4, 4, 3, 4], True),
-    "C": ("physician", [("pre", set(), True), ("post", ALL, True)], [5, 5, 5, 2], True),
-    "D": ("nurse", [("post", {3, 4}, True)], [2, 3, None, 2], False),
-    "E": ("nurse", [("pre", {1, 3}, True), ("post", ALL, False)], None, False),
-    "H": ("nurse", [("pre", ALL, True), ("post", ALL, True)], [1, 1, 1, 1], True),
-}  # fmt: skip
-
-
-def learn(engine, pid, profession, attempts, answers, certificate) -> None:
-    participants.record_attestation(engine, pid, "v1", profession, "Spain")
-    events.record_event(engine, pid, SLUG, ARTICLE_OPENED)
-    for phase, right, finished in attempts:
-        sit(engine, pid, phase, right, finished)
-    if answers:
-        evaluation.save_evaluation(engine, SLUG, pid, dict(zip(STATEMENTS, answers, strict=True)))
-    if certificate:
-        events.record_event(engine, pid, SLUG, COMPLETED)
-
-
-def vote(engine, clock, at: dt.datetime, pid: str, option: str) -> None:
-    clock.now = at
-    votes.record_vote(engine, POLL, pid, option)
-
-
-@pytest.fixture
-def cohort(engine, clock) -> dict[str, str]:
-    """Store the two days' story; return {letter: stored participant id}."""
-    ids = {who: participants.new_participant_id() for who in "ABCDEFGH"}
-    clock.now = DAY1
-    for who, story in DAY1_LEARNERS.items():
-        learn(engine, ids[who], *story)
-    participants.record_attestation(engine, ids["G"], "v1", "pharmacist", None)
-    with engine.begin() as conn:
-        conn.execute(
-            update(participants_table)
-            .where(participants_table.c.id == ids["H"])
-            .values(simulated=True)
-        )
-    second = dt.timedelta(seconds=1)
-    vote(engine, clock, VOTE1 + 5 * second, ids["A"], "adopt_now")
-    vote(engine, clock, VOTE1 + 10 * second, ids["H"], "not_applicable")
-    vote(engine, clock, VOTE1 + 20 * second, ids["B"], "adopt_now")
-    vote(engine, clock, VOTE1 + 65 * second, ids["C"], "adopt_selected")
-    vote(engine, clock, VOTE1 + 70 * second, ids["D"], "await_data")
-    vote(engine, clock, VOTE1 + 130 * second, ids["E"], "concerns")
-    vote(engine, clock, VOTE1 + 200 * second, ids["B"], "adopt_selected")  # B changes their mind
-
-    clock.now = DAY2
-    learn(engine, ids["F"], "pharmacist", [("pre", ALL, True), ("post", ALL, True)], [4] * 4, True)
-    participants.record_attestation(engine, ids["G"], "v1", "physician", None)
-    events.record_event(engine, ids["G"], SLUG, ARTICLE_OPENED)
-    polls.reset(engine, POLL)
-    polls.set_state(engine, POLL, PollState.open)
-    vote(engine, clock, VOTE2, ids["F"], "adopt_now")
-    vote(engine, clock, VOTE2 + 30 * second, ids["G"], "unsure")
-    vote(engine, clock, VOTE2 + 45 * second, ids["A"], "await_data")
-
-    clock.now = REHEARSAL
-    polls.simulate_round(engine, POLL, OPTIONS, list(LABELS), voters=SIMULATED_VOTERS, seed=7)
-    return ids
-
-
-def rows(frame: pd.DataFrame, *columns: str) -> list[tuple]:
-    return [tuple(r) for r in frame[list(columns)].itertuples(index=False)]
-
-
-def funnel_counts(engine, filters: Filters) -> list[tuple]:
-    return rows(dashboard.funnel(engine, MODULE, filters), "step", "participants", "conversion_pct")
+from tests.dashboard_cohort import (
+    DAY2,
+    MODULE,
+    QUESTIONS,
+    SIMULATED_VOTERS,
+    STATEMENTS,
+    VOTE1,
+    funnel_counts,
+    rows,
+)
 
 
 def test_the_funnel_counts_each_step_with_its_conversion(engine, cohort):
@@ -253,100 +136,6 @@ def test_evaluation_summary_and_commitment_to_change(engine, cohort):
     assert dashboard.commitment_to_change(engine, MODULE, Filters(since=DAY2))["n"] == 1
     with_h = dashboard.evaluation_summary(engine, MODULE, Filters(include_simulated=True))
     assert with_h.set_index("key").loc["clear", ["n", "count_1"]].tolist() == [6, 1]
-
-
-def test_poll_by_round_shows_real_rounds_with_changed_votes(engine, cohort):
-    frame = dashboard.poll_by_round(engine, MODULE, Filters())
-    assert list(frame.columns) == ["round", "simulated", "archived", "option_key", "label",
-                                   "count", "percent"]  # fmt: skip
-    first, second = frame[frame["round"] == 1], frame[frame["round"] == 2]
-    assert set(frame["round"]) == {1, 2}
-    assert list(first["option_key"]) == OPTIONS
-    assert list(first["count"]) == [1, 2, 1, 1, 0, 0]  # B's changed vote counts as changed
-    assert list(first["percent"]) == [20.0, 40.0, 20.0, 20.0, 0.0, 0.0]
-    assert list(second["count"]) == [1, 0, 1, 0, 0, 1]
-    assert list(second["percent"]) == [33.3, 0.0, 33.3, 0.0, 0.0, 33.3]
-    assert not frame["simulated"].any()
-    assert frame["archived"].all()  # the rehearsal archived round 2
-
-    everything = dashboard.poll_by_round(engine, MODULE, Filters(include_simulated=True))
-    per_round = everything.groupby("round")["count"].sum().to_dict()
-    assert per_round == {1: 6, 2: 3, 3: SIMULATED_VOTERS}
-    assert everything.groupby("round")["simulated"].first().to_dict() == {
-        1: False,
-        2: False,
-        3: True,
-    }
-    assert set(dashboard.poll_by_round(engine, MODULE, Filters(round=2))["round"]) == {2}
-    assert set(dashboard.poll_by_round(engine, MODULE, Filters(since=DAY2))["round"]) == {2}
-
-
-def by_profession(engine, min_group: int, filters: Filters | None = None) -> dict:
-    frame = dashboard.poll_by_profession(
-        engine, MODULE, filters or Filters(), min_group=min_group, labels=LABELS
-    )
-    return {
-        name: (int(group["n"].iloc[0]), list(group["count"]))
-        for name, group in frame.groupby("profession", sort=False)
-    }
-
-
-def test_poll_by_profession_merges_small_groups_and_hides_a_small_merged_one(engine, cohort):
-    # Latest vote each: A await_data (round 2), B adopt_selected, C adopt_selected,
-    # G unsure (physicians by their latest attestation); D await_data, E concerns (nurses);
-    # F adopt_now (pharmacist).
-    assert by_profession(engine, 5) == {
-        "Other (groups under 5 merged)": (7, [1, 2, 2, 1, 0, 1]),
-    }
-    assert by_profession(engine, 3) == {
-        "Physician": (4, [0, 2, 1, 0, 0, 1]),
-        "Other (groups under 3 merged)": (3, [1, 0, 1, 1, 0, 0]),
-    }
-    # Left out, the other 3 would be the total less the physicians: the physicians join them.
-    assert by_profession(engine, 4) == {"Other (groups under 4 merged)": (7, [1, 2, 2, 1, 0, 1])}
-    assert by_profession(engine, 2) == {
-        "Physician": (4, [0, 2, 1, 0, 0, 1]),
-        "Other (groups under 2 merged)": (3, [1, 0, 1, 1, 0, 0]),
-    }  # the lone pharmacist is neither shown alone nor left out: the nurses join them
-    assert by_profession(engine, 8) == {}
-    assert by_profession(engine, 1, Filters(round=1)) == {
-        "Physician": (3, [1, 2, 0, 0, 0, 0]),
-        "Nurse": (2, [0, 0, 1, 1, 0, 0]),
-    }
-    frame = dashboard.poll_by_profession(engine, MODULE, Filters(), min_group=3, labels=LABELS)
-    physicians = frame[frame["profession"] == "Physician"]
-    assert list(physicians["percent"]) == [0.0, 50.0, 25.0, 0.0, 0.0, 25.0]
-
-
-@pytest.mark.parametrize("chosen", [None, 1, 2])
-def test_no_group_under_the_minimum_is_shown_or_can_be_worked_out_from_the_total(
-    engine, cohort, chosen
-):
-    filters = Filters(round=chosen)
-    voters = dashboard.poll_by_round(engine, MODULE, filters)["count"].sum() if chosen else 7
-    for min_group in range(1, 10):
-        groups = by_profession(engine, min_group, filters)
-        sizes = [n for n, _ in groups.values()]
-        assert all(n >= min_group for n in sizes), (min_group, groups)
-        assert sum(sizes) == (voters if voters >= min_group else 0), (min_group, groups)
-
-
-def test_votes_over_time_buckets_first_casts(engine, cohort):
-    minute = dt.timedelta(minutes=1)
-
-    def series(**kwargs) -> list[tuple]:
-        frame = dashboard.votes_over_time(engine, MODULE, **kwargs)
-        return [(t.to_pydatetime(), n) for t, n in frame.itertuples(index=False)]
-
-    assert series(filters=Filters()) == [(VOTE1, 2), (VOTE1 + minute, 2), (VOTE1 + 2 * minute, 1),
-                                         (VOTE2, 3)]  # fmt: skip
-    assert series(filters=Filters(), bucket_seconds=3600) == [(VOTE1, 5), (VOTE2, 3)]
-    assert series(filters=Filters(include_simulated=True), bucket_seconds=3600) == [
-        (VOTE1, 6),
-        (VOTE2, 3),
-        (REHEARSAL, SIMULATED_VOTERS),
-    ]
-    assert series(filters=Filters(until=VOTE1 + minute)) == [(VOTE1, 2)]
 
 
 def test_deidentified_rows_use_export_pseudonyms_consistently(engine, cohort):

@@ -1,6 +1,6 @@
 """CSV exports open safely in a spreadsheet and keep every script and number intact.
 
-The last tests write the dashboard's aggregates of the hand-computed cohort of `test_dashboard`.
+The last tests write the dashboard's aggregates of the hand-computed cohort of `dashboard_cohort`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from rounds import dashboard
 from rounds.dashboard import Filters
 from rounds.exports import export_filename, neutralise, to_csv_bytes, to_zip_bytes
-from tests.test_dashboard import LABELS, MODULE, clock, cohort  # noqa: F401 (fixtures)
+from tests.dashboard_cohort import LABELS, MODULE
 
 BOM = b"\xef\xbb\xbf"
 

@@ -16,7 +16,7 @@ from rounds.dashboard import Filters
 from rounds.dashboard.outcomes import build_outcomes
 from rounds.report import NO_DATA, Outcomes, outcomes_pdf
 from tests.conftest import CONTENT
-from tests.test_dashboard import MODULE, clock, cohort  # noqa: F401 (fixtures)
+from tests.dashboard_cohort import MODULE
 
 HAS_UNICODE_FONT = (pdf_text.FONT_DIR / "DejaVuSans.ttf").is_file()
 
@@ -322,7 +322,7 @@ def test_the_poll_summary_gives_every_round_with_its_votes(font):
     assert "10 votes in the period, in 2 rounds." in text
 
 
-# --- from stored rows: the hand-computed cohort of test_dashboard ----------------------------
+# --- from stored rows: the hand-computed cohort of tests/dashboard_cohort.py -----------------
 
 SITE = load_site(CONTENT)[0]
 
