@@ -65,6 +65,28 @@ def test_correct_answer_that_is_not_an_option(content):
     assert "quiz.questions.0" in msg and "correct answer 'nope' is not one of the options" in msg
 
 
+@pytest.mark.parametrize("opening", ["Correct.", "Incorrect:", "not quite -", "Wrong!"])
+def test_an_explanation_that_repeats_the_verdict_is_rejected(content, opening):
+    def verdict_first(d):
+        option = d["quiz"]["questions"][1]["options"][2]
+        option["explanation"] = f"{opening} {option['explanation']}"
+
+    edit_module(content, verdict_first)
+    (msg,) = messages(content)
+    assert "quiz.questions.1.options.2.explanation" in msg
+    assert f"starts with the verdict {opening!r}" in msg and "begin with the reason" in msg
+
+
+def test_an_explanation_may_begin_with_a_word_that_only_looks_like_a_verdict(content):
+    def lookalike(d):
+        d["quiz"]["questions"][0]["options"][1]["explanation"] = (
+            "Correctly timed monitoring, not this threshold, is what the trials used."
+        )
+
+    edit_module(content, lookalike)
+    assert messages(content) == []
+
+
 def test_option_key_used_twice(content):
     def twice(d):
         options = d["poll"]["options"]

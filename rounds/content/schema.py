@@ -8,6 +8,7 @@ not a reference) are checked here too, so every problem is reported in one pass.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -104,10 +105,24 @@ class Reference(Strict):
     url: HttpUrl
 
 
+# The page says whether an answer is right; an explanation that says it again reads twice
+# ("Correct. Correct. ...") and, under the wrong answer's feedback, contradicts it.
+_VERDICT = re.compile(r"^\s*(correct|incorrect|right|wrong|not quite|true|false)\s*[.!:;,\-]", re.I)
+
+
+def _no_verdict(explanation: str) -> str:
+    if found := _VERDICT.match(explanation):
+        raise ValueError(
+            f"starts with the verdict {found.group(0).strip()!r}: the page says whether the "
+            "answer is right, so begin with the reason"
+        )
+    return explanation
+
+
 class Option(Strict):
     key: Key
     text: Text
-    explanation: Text
+    explanation: Annotated[Text, AfterValidator(_no_verdict)]
 
 
 class Question(Strict):
