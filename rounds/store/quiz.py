@@ -22,14 +22,18 @@ class Attempt:
     id: int
     phase: str
     seed: int
-    finished: bool
     correct: int | None = None  # stored when it finishes
     finished_at: dt.datetime | None = None
+
+    @property
+    def finished(self) -> bool:
+        """Return whether the attempt is finished (every question answered)."""
+        return self.finished_at is not None
 
 
 def _attempt(row) -> Attempt:
     finished_at = as_utc(row.finished_at) if row.finished_at else None
-    return Attempt(row.id, row.phase, row.seed, finished_at is not None, row.correct, finished_at)
+    return Attempt(row.id, row.phase, row.seed, row.correct, finished_at)
 
 
 def start_attempt(engine: Engine, participant_id: str, module: str, phase: str) -> Attempt:
@@ -49,7 +53,7 @@ def start_attempt(engine: Engine, participant_id: str, module: str, phase: str) 
             )
             .returning(quiz_attempts.c.id)
         ).scalar_one()
-    return Attempt(new_id, phase, seed, False)
+    return Attempt(new_id, phase, seed)
 
 
 def latest_attempt(engine: Engine, participant_id: str, module: str, phase: str) -> Attempt | None:

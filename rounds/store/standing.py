@@ -16,7 +16,6 @@ from sqlalchemy import (
     Integer,
     String,
     bindparam,
-    case,
     cast,
     func,
     literal_column,
@@ -37,14 +36,13 @@ _COLUMNS = {  # the union's shape: every kind of fact fills the columns it needs
     "value": Integer,
     "ord": Integer,
     "seed": Integer,
-    "finished": Integer,
     "first_at": DateTime(timezone=True),
     "last_at": DateTime(timezone=True),
 }
 
 
 def _fact(name: str, table, **columns):
-    """Select one kind of fact as (fact, key, detail, value, ord, seed, finished, first, last)."""
+    """Select one kind of fact as (fact, key, detail, value, ord, seed, first, last)."""
     # The fact's name as a constant in the SQL text, not a bound value: the statement has fewer
     # parameters to fill on every run.
     selected = [literal_column(f"'{name}'", String).label("fact")]
@@ -78,9 +76,6 @@ _STANDING = union_all(
         value=quiz_attempts.c.correct,
         ord=quiz_attempts.c.id,
         seed=quiz_attempts.c.seed,
-        finished=case(
-            (quiz_attempts.c.finished_at.is_(None), literal_column("0")), else_=literal_column("1")
-        ),
         first_at=quiz_attempts.c.finished_at,
     ).where(*_MINE),
     _fact(
@@ -148,7 +143,6 @@ def standing(engine: Engine, participant_id: str, module: str, poll_id: str) -> 
                 r.ord,
                 r.key,
                 r.seed,
-                bool(r.finished),
                 r.value,
                 as_utc(r.first_at) if r.first_at else None,
             )
