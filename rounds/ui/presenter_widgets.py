@@ -78,22 +78,13 @@ def draw_controls(module: Module) -> None:
     status = f"Round {info.round}{' (rehearsal)' if info.simulated else ''}: {STATE_LABELS[state]}"
     with st.expander(f"Poll controls · {status}", expanded=True, icon=":material/tune:"):
         row = st.container(horizontal=True, vertical_alignment="bottom")
-        if state is PollState.open:  # one button that does what the state allows
-            row.button(
-                "Close poll",
-                on_click=_change,
-                args=(module, PollState.closed),
-                type="primary",
-                key="presenter_close",
-            )
-        else:
-            row.button(
-                "Open poll",
-                on_click=_change,
-                args=(module, PollState.open),
-                type="primary",
-                key="presenter_open",
-            )
+        # One button that does what the state allows.
+        label, target, key = (
+            ("Close poll", PollState.closed, "presenter_close")
+            if state is PollState.open
+            else ("Open poll", PollState.open, "presenter_open")
+        )
+        row.button(label, on_click=_change, args=(module, target), type="primary", key=key)
         seconds = row.number_input(
             "Timer (seconds)", 10, 3600, 60, step=10, key="presenter_timer", width=160
         )
