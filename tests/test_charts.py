@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
 from rounds.charts import AGREEMENT_LEVELS, PALETTE, evaluation_diverging, poll_bar
+from rounds.ui.component_args import json_object
 
 
 @pytest.fixture
@@ -168,3 +171,11 @@ def test_statement_labels_are_wrapped_and_carry_n(evaluation_summary):
     assert all(len(line) <= 40 for line in lines)
     assert " ".join(lines) == evaluation_summary["statement"][1]
     assert labels[2] == "Nobody answered this one (n=0)"
+
+
+def test_component_arguments_keep_a_spliced_figure_exactly_as_made(poll_results):
+    figure = poll_bar(poll_results).to_json()
+    spec = json_object({"heading": 'Ünïcode "quoted"', "n": 3}, figure=figure)
+    assert json.loads(spec) == {"heading": 'Ünïcode "quoted"', "n": 3, "figure": json.loads(figure)}
+    assert json.loads(json_object({}, figure=figure)) == {"figure": json.loads(figure)}
+    assert json.loads(json_object({"n": 1})) == {"n": 1}

@@ -10,11 +10,12 @@ chart; the chart's accessible name is its `alt` text.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit.components.v1 as components
+
+from rounds.ui.component_args import json_object
 
 _component = components.declare_component("figure", path=str(Path(__file__).with_name("figure")))
 
@@ -24,8 +25,7 @@ def figure_spec(figure: go.Figure, alt: str, heading: str = "") -> str:
 
     The heading is drawn in the chart's frame (one element fewer on the page than a subheader).
     """
-    head = json.dumps({"alt": alt, "heading": heading})[:-1]
-    return f'{head}, "figure": {figure.to_json()}}}'
+    return json_object({"alt": alt, "heading": heading}, figure=figure.to_json())
 
 
 def draw_figure(spec: str, *, key: str) -> None:

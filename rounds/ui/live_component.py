@@ -20,6 +20,7 @@ from rounds.lifecycle import RoundInfo
 from rounds.routes import live_path
 from rounds.store.engine import utcnow
 from rounds.tallies import describe, poll_rows
+from rounds.ui.component_args import json_object
 
 _component = components.declare_component(
     "live_results", path=str(Path(__file__).with_name("live_results"))
@@ -77,12 +78,9 @@ def live_results(
         },
         "text": describe(rows),
     }
-    # One string argument: Streamlit inspects every argument of a component for data frames on
-    # every run, which costs more for lists and dicts than encoding them once here. The figure
-    # template is JSON already and goes in as it is.
+    # One string argument (see `rounds.ui.component_args`); the figure template is JSON already.
     figure = _figure_template(tuple(o.label for o in module.poll.options), large)
-    spec = f'{{"figure": {figure}, {json.dumps(rest)[1:]}'
-    return _component(spec=spec, key=key, default=None)
+    return _component(spec=json_object(rest, figure=figure), key=key, default=None)
 
 
 def decode(json_args: str) -> dict:
