@@ -35,10 +35,10 @@ sys.path.insert(0, str(ROOT))
 from bench.loadgen import docs, server, stats  # noqa: E402
 from bench.loadgen import learner_states as states  # noqa: E402
 from bench.loadgen.participant import ATTEST_IMAGE  # noqa: E402
-from bench.loadgen.session import Session  # noqa: E402
 from bench.loadgen.variant import CPU_SOCKET, read_cpu_clock  # noqa: E402
 from rounds.content.loader import load_catalog  # noqa: E402
 from rounds.educator import ENV_PLAIN  # noqa: E402
+from stclient.session import Session  # noqa: E402
 
 DOCS = ROOT / "docs" / "performance.md"
 HEADING = "## Page run times"

@@ -1,6 +1,6 @@
 """Forged widget values sent straight over Streamlit's websocket protocol, as a script would.
 
-A real server is started and a protocol-level client (`bench/loadgen/session.py`, the load
+A real server is started and a protocol-level client (`stclient/session.py`, shared with the load
 generator's browser tab) sends what no browser would: options that are not in the poll, answers
 off the scale, a question the module does not have, a vote after the poll closed, module and page
 names with path characters. Each is refused with a message (or simply ignored), never a
@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.loadgen.session import RunResult, Session
 from deploy import replica
 from rounds.content.loader import load_catalog
 from rounds.lifecycle import PollState
@@ -27,6 +26,7 @@ from rounds.store.engine import open_engine
 from rounds.store.polls import set_state
 from rounds.store.tables import evaluation_answers, quiz_answers, quiz_attempts, votes
 from rounds.ui.poll_widgets import CLOSED_MESSAGE
+from stclient.session import RunResult, Session
 from tests.conftest import CONTENT
 
 MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module

@@ -7,8 +7,8 @@ answer, the result, the evaluation's everyone's-answers view and the certificate
 
 from __future__ import annotations
 
-from bench.loadgen.session import Session, Widget
 from rounds.content.schema import Module, Question
+from stclient.session import Session, Widget
 
 MODULE_QUERY = "module={slug}"
 

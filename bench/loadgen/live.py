@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench.loadgen import http
-from bench.loadgen.session import RunResult, Session
+from stclient import http
+from stclient.session import RunResult, Session
 
 COMPONENT = re.compile(r"(^|\.)live_results$")
 PLOTLY_JS = "/_rounds/static/plotly.min.js"

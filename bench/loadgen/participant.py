@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itsdangerous import URLSafeTimedSerializer
 
 from bench.loadgen.live import LiveCounters, LiveResults
-from bench.loadgen.session import RunResult, Session, SessionCounters, SessionError
+from stclient.session import RunResult, Session, SessionCounters, SessionError
 
 RESULTS_HEADER = re.compile(r"Results so far \(n = (\d+)\)")
 ATTEST_IMAGE = re.compile(r"\]\((_rounds/attest\?t=[^)\s]+)\)")

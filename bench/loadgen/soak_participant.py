@@ -24,7 +24,7 @@ from bench.loadgen.participant import (
     pick,
     vote,
 )
-from bench.loadgen.session import Session, SessionError
+from stclient.session import Session, SessionError
 
 
 @dataclass

@@ -35,9 +35,9 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.loadgen import http
-from bench.loadgen.message_cache import CacheMiss, MessageCache
-from bench.loadgen.widget_states import (
+from stclient import http
+from stclient.message_cache import CacheMiss, MessageCache
+from stclient.widget_states import (
     WIDGET_KINDS,
     Widget,
     forget_inactive,
