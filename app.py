@@ -6,7 +6,8 @@ Pages live in `views/`, not `pages/`: Streamlit's legacy multipage routing would
 
 import streamlit as st
 
-from rounds.ui import chrome, gate, resources
+from rounds import resources
+from rounds.ui import chrome, gate
 from rounds.ui.educator_access import is_educator
 from rounds.ui.modules import draw_problems
 from rounds.ui.outage import database_guard
@@ -26,6 +27,7 @@ EDUCATOR_PAGES = (
     PageSpec("views/presenter.py", "Presenter", ":material/co_present:", "presenter"),
     PageSpec("views/dashboard.py", "Dashboard", ":material/monitoring:", "dashboard"),
 )
+EDUCATOR_PATHS = {spec.url_path for spec in EDUCATOR_PAGES}
 # Pages drawn without the site chrome (the big screen in a meeting room).
 BARE_PAGES = {"presenter"}
 # Pages that use the whole screen width; every other page reads as a centred column.
@@ -69,6 +71,9 @@ with st.sidebar:
     gate.remember_in_browser()
 if page.url_path in BARE_PAGES:
     apply_style(hide_sidebar=True)
+elif page.url_path in EDUCATOR_PATHS:  # a slim header of their own, not the learners' notices
+    apply_style()
+    chrome.draw_educator_header(site)
 else:
     chrome.draw_sidebar(site)  # with the stylesheet
     chrome.draw_header(site)

@@ -15,8 +15,8 @@ from sqlalchemy import update
 from rounds import dashboard
 from rounds.content.loader import load_catalog, load_site
 from rounds.dashboard import Filters
-from rounds.lifecycle import PollState
-from rounds.progress import ARTICLE_OPENED, COMPLETED, poll_id
+from rounds.rules.lifecycle import PollState
+from rounds.rules.progress import ARTICLE_OPENED, COMPLETED, poll_id
 from rounds.store import evaluation, events, participants, polls, quiz, votes
 from rounds.store.tables import participants as participants_table
 from tests.conftest import CONTENT
@@ -139,3 +139,7 @@ def rows(frame: pd.DataFrame, *columns: str) -> list[tuple]:
 
 def funnel_counts(engine, filters: Filters) -> list[tuple]:
     return rows(dashboard.funnel(engine, MODULE, filters), "step", "participants", "conversion_pct")
+
+
+def funnel_shares(engine, filters: Filters) -> list[tuple]:
+    return rows(dashboard.funnel(engine, MODULE, filters), "step", "pct_of_attested", "from_step")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from rounds import signing
+from rounds import resources
 from rounds.content.loader import load_catalog
 from rounds.store import quiz as quiz_store
 from rounds.store.engine import open_engine
 from rounds.store.participants import new_participant_id, record_attestation
-from rounds.ui import quiz_widgets, resources
+from rounds.ui import quiz_widgets
+from rounds.web import signing
 from tests.apptest import PAGES, attest, figures, fresh_app, live_heading, live_results, texts
 from tests.conftest import CONTENT
 from tests.test_quiz import take

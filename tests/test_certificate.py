@@ -8,8 +8,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from rounds import certificate
-from rounds.certificate import NAME_LIMIT, certificate_pdf
+from rounds.documents import certificate
+from rounds.documents.certificate import NAME_LIMIT, certificate_pdf
 
 HAS_UNICODE_FONT = (certificate._FONT_DIR / "DejaVuSans.ttf").is_file()
 

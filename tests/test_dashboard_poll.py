@@ -67,17 +67,17 @@ def test_poll_by_profession_merges_small_groups_and_hides_a_small_merged_one(eng
     # G unsure (physicians by their latest attestation); D await_data, E concerns (nurses);
     # F adopt_now (pharmacist).
     assert by_profession(engine, 5) == {
-        "Other (groups under 5 merged)": (7, [1, 2, 2, 1, 0, 1]),
+        "Fewer than 5 each: merged": (7, [1, 2, 2, 1, 0, 1]),
     }
     assert by_profession(engine, 3) == {
         "Physician": (4, [0, 2, 1, 0, 0, 1]),
-        "Other (groups under 3 merged)": (3, [1, 0, 1, 1, 0, 0]),
+        "Fewer than 3 each: merged": (3, [1, 0, 1, 1, 0, 0]),
     }
     # Left out, the other 3 would be the total less the physicians: the physicians join them.
-    assert by_profession(engine, 4) == {"Other (groups under 4 merged)": (7, [1, 2, 2, 1, 0, 1])}
+    assert by_profession(engine, 4) == {"Fewer than 4 each: merged": (7, [1, 2, 2, 1, 0, 1])}
     assert by_profession(engine, 2) == {
         "Physician": (4, [0, 2, 1, 0, 0, 1]),
-        "Other (groups under 2 merged)": (3, [1, 0, 1, 1, 0, 0]),
+        "Fewer than 2 each: merged": (3, [1, 0, 1, 1, 0, 0]),
     }  # the lone pharmacist is neither shown alone nor left out: the nurses join them
     assert by_profession(engine, 8) == {}
     assert by_profession(engine, 1, Filters(round=1)) == {
@@ -140,3 +140,10 @@ def test_a_round_where_a_hundred_new_participants_voted_within_a_minute_is_flagg
 
 def test_a_round_of_people_arriving_over_minutes_is_not_flagged(engine, cohort):
     assert dashboard.arrival_peaks(engine, MODULE, Filters(include_simulated=True)) == {}
+
+
+def test_the_merged_group_cannot_be_taken_for_the_profession_other():
+    labels = LABELS
+    assert any(label.startswith("Other") for label in labels.values())
+    assert not dashboard.merged_label(dashboard.MIN_GROUP).startswith("Other")
+    assert dashboard.merged_label(5) not in labels.values()

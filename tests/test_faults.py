@@ -67,7 +67,7 @@ def test_a_locked_sqlite_database_delays_the_vote_then_stores_it(sqlite_url):
         make_url(sqlite_url).database, isolation_level=None, check_same_thread=False
     )
     holder.execute("BEGIN IMMEDIATE")
-    holder.execute("UPDATE schema_info SET version = version")
+    holder.execute("UPDATE alembic_version SET version_num = version_num")
     released = threading.Event()
 
     def release_later() -> None:

@@ -21,7 +21,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from deploy import replica
 from rounds.content.loader import load_catalog
-from rounds.lifecycle import PollState
+from rounds.rules.lifecycle import PollState
 from rounds.store.engine import open_engine
 from rounds.store.polls import set_state
 from rounds.store.tables import evaluation_answers, quiz_answers, quiz_attempts, votes

@@ -6,9 +6,9 @@ import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-from rounds.live import LiveFeed, snapshot
 from rounds.store.participants import new_participant_id, record_attestation
 from rounds.store.votes import record_vote
+from rounds.web.live import LiveFeed, snapshot
 
 POLL = "m/poll"
 

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from rounds import pdf_text
 from rounds.content.loader import load_site
 from rounds.dashboard import Filters
 from rounds.dashboard.outcomes import build_outcomes
-from rounds.report import NO_DATA, Outcomes, outcomes_pdf
+from rounds.documents import pdf_text
+from rounds.documents.report import NO_DATA, Outcomes, outcomes_pdf
 from tests.conftest import CONTENT
 from tests.dashboard_cohort import MODULE
 
@@ -31,7 +31,8 @@ def _outcomes(**overrides: object) -> Outcomes:
             {
                 "step": ["attested", "opened article", "post-test", "certificate"],
                 "participants": [137, 121, 95, 66],
-                "conversion_pct": [None, 88.3, 78.5, 69.5],
+                "pct_of_attested": [100.0, 88.3, 69.3, 48.2],
+                "conversion_pct": [None, None, None, 69.5],
             }
         ),
         "evaluation": pd.DataFrame(
@@ -121,7 +122,7 @@ def test_report_prints_module_figures_and_disclosures(font):
 def test_funnel_rows_show_each_step_with_its_participants(font):
     _, text = _read(outcomes_pdf(_outcomes()))
 
-    for row in ("attested 137", "opened article 121 88.3%", "certificate 66 69.5%"):
+    for row in ("attested 137 100.0%", "opened article 121 88.3%", "certificate 66 48.2% 69.5%"):
         assert row in text
 
 
@@ -171,7 +172,7 @@ def test_missing_numbers_print_as_a_dash_not_nan(font):
 
 def test_empty_frames_and_missing_figures_print_no_data_yet(font):
     empty = _outcomes(
-        funnel=pd.DataFrame(columns=["step", "participants", "conversion_pct"]),
+        funnel=pd.DataFrame(columns=["step", "participants", "pct_of_attested", "conversion_pct"]),
         evaluation=pd.DataFrame(),
         commitment=None,
         pre_mean_pct=None,
@@ -231,7 +232,14 @@ def test_any_text_in_any_field_gives_a_valid_report(font, hostile):
         module_title=hostile,
         learning_objective=hostile,
         period=hostile,
-        funnel=_frame({"step": [hostile], "participants": [137], "conversion_pct": [1]}),
+        funnel=_frame(
+            {
+                "step": [hostile],
+                "participants": [137],
+                "pct_of_attested": [1],
+                "conversion_pct": [1],
+            }
+        ),
         evaluation=_frame(
             {"statement": [hostile], "n": [70], "pct_agree": [91.4], "median": [hostile]}
         ),
@@ -335,10 +343,10 @@ def test_report_from_stored_rows_prints_title_counts_and_disclosures(engine):
     for expected in (
         "Period: all time",
         "attested 7",
-        "pre-test 5 71.4%",
-        "passed 4 80.0%",
-        "voted 7 140.0%",
-        "certificate 4 57.1%",
+        "pre-test 5 71.4% –",  # of the 7 attested; no conversion: not nested
+        "passed 4 57.1% 80.0%",  # 4 of the 5 post-tests
+        "voted 7 100.0% –",
+        "certificate 4 57.1% 100.0%",  # all 4 who passed
         "Post-test pass rate 80.0%",  # 4 of the 5 who finished a post-test
         "40.0% agree or strongly agree (5 answers).",  # the commitment to change
         "Round 1: 5 votes",  # round 1: A, B (changed), C, D, E; H is simulated

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from rounds.content.loader import load_catalog
-from rounds.security import CONTENT_SECURITY_POLICY
+from rounds.web.security import CONTENT_SECURITY_POLICY
 from tests.browser.conftest import running_server
 from tests.conftest import CONTENT
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from rounds import resources
 from rounds.content.article import article_markdown
-from rounds.progress import ARTICLE_OPENED
-from rounds.ui import resources
+from rounds.rules.progress import ARTICLE_OPENED
 from rounds.ui.modules import current_module
 from rounds.ui.progress_bar import draw_progress
 from rounds.ui.tracking import record_once_per_session

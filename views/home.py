@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rounds.ui import resources
+from rounds import resources
 from rounds.ui.modules import draw_problems
 
 catalog = resources.catalog()

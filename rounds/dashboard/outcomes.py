@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine
 
 from rounds.content.schema import Module, Site
-from rounds.dashboard.evaluation import commitment_to_change, evaluation_summary
-from rounds.dashboard.filters import Filters
-from rounds.dashboard.learning import funnel, question_gain, score_distribution
-from rounds.dashboard.poll import poll_by_round
-from rounds.report import Outcomes
+from rounds.documents.report import Outcomes
+from rounds.store.analytics.evaluation import commitment_to_change, evaluation_summary
+from rounds.store.analytics.filters import Filters
+from rounds.store.analytics.learning import funnel, question_gain, score_distribution
+from rounds.store.analytics.poll import poll_by_round
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def mean_score(scores: pd.DataFrame, phase: str) -> float | None:

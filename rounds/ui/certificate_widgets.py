@@ -6,10 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
-from rounds.certificate import certificate_pdf
+from rounds import resources
 from rounds.content.schema import Module
-from rounds.progress import COMPLETED, Progress
-from rounds.ui import resources
+from rounds.documents.certificate import certificate_pdf
+from rounds.rules.progress import COMPLETED, Progress
 from rounds.ui.tracking import record_once_per_session
 
 

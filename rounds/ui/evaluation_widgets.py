@@ -6,11 +6,11 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from rounds import charts
+from rounds import resources
 from rounds.content.schema import Module
-from rounds.evaluation import SCALE, is_valid_value, summarise
+from rounds.figures import charts
+from rounds.rules.evaluation import SCALE, is_valid_value, summarise
 from rounds.store.evaluation import evaluation_counts, save_evaluation
-from rounds.ui import resources
 from rounds.ui.figure_component import draw_figure, figure_spec
 from rounds.ui.outage import guarded_write
 from rounds.ui.shared import Shared

@@ -1,7 +1,7 @@
 """The live-results component: a chart and sentence kept current by server-sent events.
 
 Viewers cost no script reruns: the browser follows `/_rounds/live/<module>/<poll>` (one shared
-database read per poll per process, see `rounds.live`) and only asks the page to rerun when the
+database read per poll per process, see `rounds.web.live`) and only asks the page to rerun when the
 poll itself opens, closes or starts a new round.
 """
 
@@ -16,16 +16,16 @@ import pandas as pd
 import streamlit.components.v1 as components
 from cachetools import TTLCache
 
-from rounds import charts
 from rounds.content.schema import Module
-from rounds.lifecycle import RoundInfo
-from rounds.progress import poll_id
-from rounds.routes import live_path
-from rounds.signing import viewer_token
+from rounds.figures import charts
+from rounds.resources import settings
+from rounds.rules.lifecycle import RoundInfo
+from rounds.rules.progress import poll_id
+from rounds.rules.tallies import describe, poll_rows
 from rounds.store.engine import utcnow
-from rounds.tallies import describe, poll_rows
 from rounds.ui.component_args import json_object
-from rounds.ui.resources import settings
+from rounds.web.routes import live_path
+from rounds.web.signing import viewer_token
 
 _component = components.declare_component(
     "live_results", path=str(Path(__file__).with_name("live_results"))

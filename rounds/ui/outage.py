@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from typing import ParamSpec
 
 import streamlit as st
-from sqlalchemy.exc import DBAPIError, OperationalError
+
+from rounds.store.engine import DATABASE_ERRORS
 
 MESSAGE = (
     "We cannot reach the database right now, so nothing could be loaded or saved. "
@@ -22,7 +23,7 @@ def database_guard() -> Iterator[None]:
     """Show a clear message (and stop the run) if the database fails inside the block."""
     try:
         yield
-    except (OperationalError, DBAPIError):
+    except DATABASE_ERRORS:
         st.error(MESSAGE, icon=":material/cloud_off:")
         st.button("Try again", key="outage_retry")
         st.stop()
@@ -40,7 +41,7 @@ def guarded_write(error_key: str, what: str) -> Callable[[Callable[P, None]], Ca
         def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
             try:
                 callback(*args, **kwargs)
-            except (OperationalError, DBAPIError):
+            except DATABASE_ERRORS:
                 st.session_state[error_key] = (
                     f"{what} could not be saved: the database is not answering right now. "
                     "Nothing was recorded; please press the button again in a moment."

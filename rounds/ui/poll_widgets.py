@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rounds import resources
 from rounds.content.schema import Module
-from rounds.lifecycle import PollClosed, PollState, RoundInfo
-from rounds.progress import poll_id
+from rounds.rules.lifecycle import PollClosed, PollState, RoundInfo
+from rounds.rules.progress import poll_id
+from rounds.rules.tallies import results_visible
 from rounds.store.engine import utcnow
 from rounds.store.polls import current_round
 from rounds.store.votes import record_vote, tally
-from rounds.tallies import results_visible
-from rounds.ui import resources
 from rounds.ui.live_component import live_results
 from rounds.ui.outage import database_guard, guarded_write
 from rounds.ui.progress_bar import draw_progress
 from rounds.ui.shared import Shared
 from rounds.ui.tracking import participant, record
 
-REFRESH_SECONDS = 2
 CLOSED_MESSAGE = "This poll is closed, so your vote was not counted."
 NOT_SAVED_MESSAGE = "Your choice is not saved yet: press Vote to send it."
 

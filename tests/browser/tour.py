@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from playwright.sync_api import Page, expect
 
 from rounds.content.loader import load_catalog
-from rounds.educator import ENV_HASH, hash_password
+from rounds.rules.educator import ENV_HASH, hash_password
 from tests.browser.gate_steps import (
     TIMEOUT,
     expect_gate,

@@ -3,8 +3,9 @@
 The caller computes the figures (see `rounds.dashboard`) and passes them in an `Outcomes`;
 this module only lays them out: participation, satisfaction, learning, commitment to change,
 the poll and the disclosures. Every text may be untrusted: it is cleaned, truncated and reduced
-to what the font can draw (see `rounds.pdf_text`), and printed literally. An empty table prints
-"No data yet.". The page flow and the cell formats are in `rounds.report_layout`.
+to what the font can draw (see `rounds.documents.pdf_text`), and printed literally. An empty
+table prints "No data yet.". The page flow and the cell formats are in
+`rounds.documents.report_layout`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from rounds.pdf_text import FAMILY, clean_text, format_date, truncate
-from rounds.report_layout import (
+from rounds.documents.pdf_text import FAMILY, clean_text, format_date, truncate
+from rounds.documents.report_layout import (
     ACCENT,
     MUTED,
     NO_DATA,
@@ -39,10 +40,10 @@ _LINE_LIMIT = 250  # characters in the title block's one-line fields
 class Outcomes:
     """The figures of one module over one period, as the outcomes report prints them.
 
-    Frames: `funnel` [step, participants, conversion_pct]; `evaluation` [statement, n,
-    pct_agree, median], one row per statement; `question_gain` [prompt, pre_pct_correct,
-    post_pct_correct, gain_pct_points]; `poll` [round, simulated, label, count, percent],
-    one table per round (without `round`, a single table). `commitment` holds statement, n
+    Frames: `funnel` [step, participants, pct_of_attested, conversion_pct]; `evaluation`
+    [statement, n, pct_agree, median], one row per statement; `question_gain` [prompt,
+    pre_pct_correct, post_pct_correct, gain_pct_points]; `poll` [round, simulated, label, count,
+    percent], one table per round (without `round`, a single table). `commitment` holds statement, n
     and pct_agree. Percentages are 0-100; None or NaN prints as a dash. `selection` says
     what else narrowed the figures (a poll round, rehearsals counted); empty, it is not shown.
     """
@@ -71,7 +72,8 @@ class Outcomes:
 _FUNNEL = [
     Column("Step", "step", as_text, 3, "LEFT"),
     Column("Participants", "participants", as_count, 1.5),
-    Column("Conversion from previous step", "conversion_pct", as_percent, 2),
+    Column("% of attested", "pct_of_attested", as_percent, 1.5),
+    Column("Conversion (nested steps)", "conversion_pct", as_percent, 2),
 ]
 _EVALUATION = [
     Column("Statement", "statement", as_text, 6, "LEFT"),
@@ -127,9 +129,10 @@ def _participation(pdf: ReportDocument, outcomes: Outcomes) -> None:
     pdf.table_of(_FUNNEL, rows)
     if rows:
         pdf.note(
-            "Each step counts the participants who reached it in the period; the conversion "
-            "compares it with the step before, so it can exceed 100% where steps are optional "
-            "or done in another order."
+            "Each step counts the participants who reached it in the period, as a share of "
+            "those who attested; steps are not nested (the pre-test is optional, the evaluation "
+            "and the poll can come first). A conversion is given only where one step can be "
+            "reached solely through another: passed from post-test, certificate from passed."
         )
 
 

@@ -10,8 +10,8 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from rounds.content.schema import Module
-from rounds.dashboard.evaluation import evaluation_summary
-from rounds.dashboard.filters import (
+from rounds.store.analytics.evaluation import evaluation_summary
+from rounds.store.analytics.filters import (
     EVERYTHING,
     Filters,
     as_text,
@@ -21,8 +21,8 @@ from rounds.dashboard.filters import (
     utc_series,
     within,
 )
-from rounds.dashboard.learning import funnel, question_gain, score_distribution
-from rounds.dashboard.poll import (
+from rounds.store.analytics.learning import funnel, question_gain, score_distribution
+from rounds.store.analytics.poll import (
     latest_attestations,
     poll_by_profession,
     poll_by_round,

@@ -13,12 +13,14 @@ import contextlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from rounds.store.engine import utcnow
 from rounds.store.polls import current_round
 from rounds.store.votes import tally
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def snapshot(engine: Engine, poll_id: str) -> dict:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
-from rounds import pdf_text
-from rounds.pdf_text import clean_text, drawable, ellipsis_for, format_date, truncate
+from rounds.documents import pdf_text
+from rounds.documents.pdf_text import clean_text, drawable, ellipsis_for, format_date, truncate
 
 __all__ = ["NAME_LIMIT", "certificate_pdf", "clean_text", "format_date", "truncate"]
 
