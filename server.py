@@ -8,16 +8,19 @@ from functools import lru_cache
 
 import streamlit as st
 
+from rounds import logs
 from rounds.config import settings_from_env
 from rounds.content.loader import content_fingerprint, load_catalog
 from rounds.live import LiveFeed
 from rounds.routes import attestation_routes, join_routes, live_routes
-from rounds.security import allowed_hosts, hardening
+from rounds.security import allowed_hosts, connection_ceilings, hardening
 from rounds.store.engine import open_engine
-from rounds.ui.server_socket import send_small_messages_at_once
+from rounds.ui.server_socket import refuse_large_client_frames, send_small_messages_at_once
 
+logs.configure()  # ROUNDS_LOG_LEVEL, before anything can log
 settings = settings_from_env()
 send_small_messages_at_once()  # before Streamlit binds its port
+refuse_large_client_frames()  # before Streamlit configures uvicorn
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +49,8 @@ app = st.App(
         *live_routes(LiveFeed(_engine), known_polls),
     ],
     middleware=hardening(
-        allowed_hosts(os.environ.get("ROUNDS_ALLOWED_HOSTS")), os.environ.get("ROUNDS_REPLICA")
+        allowed_hosts(os.environ.get("ROUNDS_ALLOWED_HOSTS")),
+        os.environ.get("ROUNDS_REPLICA"),
+        connection_ceilings(),
     ),
 )
