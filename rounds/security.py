@@ -55,11 +55,18 @@ def _streamlit_index() -> Path:
 
 
 # Scripts: the app's own origin, plus exactly the inline scripts Streamlit's page ships (by hash).
+# No 'unsafe-eval': nothing in Rounds' pages evaluates strings as code (measured by
+# tests/browser/test_csp_browser.py over every page). 'wasm-unsafe-eval' lets WebAssembly be
+# compiled, not JavaScript be evaluated: Streamlit's protobuf library (long.js) compiles a tiny
+# module for 64-bit arithmetic on every page (it would fall back to JavaScript, but report a
+# violation each time).
 # Connections: the app's own origin only ('self' covers its ws:/wss: websocket since CSP3).
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        " ".join(["script-src 'self' 'unsafe-eval'", *inline_script_hashes(_streamlit_index())]),
+        " ".join(
+            ["script-src 'self' 'wasm-unsafe-eval'", *inline_script_hashes(_streamlit_index())]
+        ),
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
