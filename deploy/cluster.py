@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # also when run as a script
-from deploy.replica import ROOT, free_port, serve_command, wait_healthy
+from deploy.replica import PROXY_ADDRESS, ROOT, free_port, serve_command, wait_healthy
 
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 
@@ -69,6 +69,9 @@ class Cluster:
             "ROUNDS_SECRET_KEY": self.env.get("ROUNDS_SECRET_KEY") or secrets.token_urlsafe(32),
             "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32),
             "ROUNDS_DATA_DIR": str(self.workdir / "data"),
+            # uvicorn takes the client's address and scheme from X-Forwarded-For/-Proto only
+            # from these proxies: nginx, on this machine.
+            "FORWARDED_ALLOW_IPS": os.environ.get("FORWARDED_ALLOW_IPS", PROXY_ADDRESS),
         }
         for i, port in enumerate(self.replica_ports):
             env = {**os.environ, **shared, **self.env, "ROUNDS_REPLICA": f"replica-{i + 1}"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import http.client
+import shutil
 import socket
 import time
 from collections.abc import Awaitable, Callable
@@ -206,3 +207,28 @@ def test_connections_past_the_ceiling_are_refused_while_others_still_get_in(tmp_
 
 async def visitor_and_close(port: int) -> None:
     await (await visitor(port)).close()
+
+
+def test_behind_nginx_the_ceiling_counts_each_real_client_not_the_proxy(tmp_path):
+    from deploy.cluster import Cluster
+
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        pytest.skip("nginx is not installed (scripts/ensure-system-packages installs it)")
+    env = {"ROUNDS_MAX_CONNECTIONS_PER_CLIENT": "2"}
+    url = f"sqlite:///{tmp_path / 'rounds.db'}"
+    held: list[socket.socket] = []
+    with Cluster(url, replicas=1, workdir=tmp_path / "cluster", env=env) as cluster:
+        try:
+            for _ in range(2):
+                code, sock = open_websocket(cluster.port, "127.0.0.2")
+                held.append(sock)
+                assert code == 101
+            code, sock = open_websocket(cluster.port, "127.0.0.2")
+            held.append(sock)
+            assert code == 403  # the replica saw 127.0.0.2 (forwarded), not nginx's address
+            code, sock = open_websocket(cluster.port, "127.0.0.3")
+            held.append(sock)
+            assert code == 101  # another phone behind the same nginx still gets in
+        finally:
+            for sock in held:
+                sock.close()
