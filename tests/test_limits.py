@@ -141,16 +141,17 @@ def test_a_websocket_message_over_the_limit_closes_its_connection_only(server):
     run(scenario)
 
 
-def open_websocket(port: int, source: str) -> tuple[int, socket.socket]:
+def open_websocket(port: int, source: str, forwarded_for: str = "") -> tuple[int, socket.socket]:
     """Ask for Streamlit's websocket from `source`; return the handshake's status and socket."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=30, source_address=(source, 0))
+    forwarded = f"X-Forwarded-For: {forwarded_for}\r\n" if forwarded_for else ""
     sock.sendall(
         (
             "GET /_stcore/stream HTTP/1.1\r\n"
             f"Host: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n"
             "Upgrade: websocket\r\nConnection: Upgrade\r\n"
             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-            "Sec-WebSocket-Protocol: streamlit\r\n\r\n"
+            f"Sec-WebSocket-Protocol: streamlit\r\n{forwarded}\r\n"
         ).encode()
     )
     head = b""
@@ -209,12 +210,34 @@ async def visitor_and_close(port: int) -> None:
     await (await visitor(port)).close()
 
 
-def test_behind_nginx_the_ceiling_counts_each_real_client_not_the_proxy(tmp_path):
+def test_behind_a_trusted_proxy_the_ceiling_counts_each_forwarded_client(tmp_path):
+    # replica.running trusts a proxy on 127.0.0.1 (FORWARDED_ALLOW_IPS), as deploy/ does.
+    env = {"ROUNDS_MAX_CONNECTIONS_PER_CLIENT": "2"}
+    held: list[socket.socket] = []
+    with replica.running(tmp_path / "server", env) as (port, _, _):
+        try:
+
+            def ask(source: str, forwarded_for: str) -> int:
+                code, sock = open_websocket(port, source, forwarded_for)
+                held.append(sock)
+                return code
+
+            # Through the proxy (127.0.0.1): two phones' addresses, counted apart.
+            assert [ask("127.0.0.1", "203.0.113.7") for _ in range(3)] == [101, 101, 403]
+            assert ask("127.0.0.1", "203.0.113.8") == 101
+            # Not through the proxy: a forged X-Forwarded-For is ignored, the source counts.
+            assert [ask("127.0.0.2", f"198.51.100.{n}") for n in range(3)] == [101, 101, 403]
+        finally:
+            for sock in held:
+                sock.close()
+
+
+def test_nginx_caps_connections_per_client_address(tmp_path):
     from deploy.cluster import Cluster
 
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
         pytest.skip("nginx is not installed (scripts/ensure-system-packages installs it)")
-    env = {"ROUNDS_MAX_CONNECTIONS_PER_CLIENT": "2"}
+    env = {"ROUNDS_MAX_CONNECTIONS_PER_CLIENT": "2"}  # nginx's limit_conn and the replica's
     url = f"sqlite:///{tmp_path / 'rounds.db'}"
     held: list[socket.socket] = []
     with Cluster(url, replicas=1, workdir=tmp_path / "cluster", env=env) as cluster:
@@ -225,7 +248,7 @@ def test_behind_nginx_the_ceiling_counts_each_real_client_not_the_proxy(tmp_path
                 assert code == 101
             code, sock = open_websocket(cluster.port, "127.0.0.2")
             held.append(sock)
-            assert code == 403  # the replica saw 127.0.0.2 (forwarded), not nginx's address
+            assert code == 503  # nginx's limit_conn
             code, sock = open_websocket(cluster.port, "127.0.0.3")
             held.append(sock)
             assert code == 101  # another phone behind the same nginx still gets in
