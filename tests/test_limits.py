@@ -251,3 +251,17 @@ def test_nginx_caps_connections_per_client_address(tmp_path):
         finally:
             for sock in held:
                 sock.close()
+
+
+def test_default_ceilings_let_a_room_in_and_stay_below_the_descriptor_limit():
+    import resource
+
+    from rounds.security import connection_ceilings
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    per_client, total = connection_ceilings({})
+    assert per_client >= min(1500, total)  # 500 phones x (websocket, live stream, a request)
+    assert total < soft
+    assert connection_ceilings({"ROUNDS_MAX_CONNECTIONS_PER_CLIENT": "7"})[0] == 7
+    with pytest.raises(ValueError):
+        connection_ceilings({"ROUNDS_MAX_CONNECTIONS": "0"})
