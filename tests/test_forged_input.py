@@ -212,7 +212,8 @@ def test_a_page_name_with_path_characters_opens_the_default_page(server, page):
     run(scenario)
 
 
-def test_every_refused_value_is_logged_cut_short(server):
+def test_a_refused_evaluation_value_is_logged_cut_short(server):
+    # (A poll option that is not in the poll never reaches the callback: Streamlit drops it.)
     port, database = server
     log = database.parent / "server.log"  # replica.running's log: the server's stderr
     statements = MODULE.evaluation.statements
