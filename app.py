@@ -35,6 +35,9 @@ WIDE_PAGES = {"presenter", "dashboard"}
 # The browser tab's title where it is not simply "Rounds".
 TAB_TITLES = {"presenter": "Rounds · presenter", "dashboard": "Rounds · dashboard"}
 ICON = "🩺"
+# Before st.navigation: otherwise the page's Material icon becomes the favicon, fetched from
+# fonts.gstatic.com (which the CSP refuses, and which would learn of every page view).
+st.set_page_config(page_icon=ICON)
 
 catalog = resources.catalog()
 site = catalog.site

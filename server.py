@@ -9,18 +9,20 @@ import sys
 
 import streamlit as st
 
-from rounds import resources
+from rounds import logs, resources
 from rounds.config import ConfigError
-from rounds.ui.server_socket import send_small_messages_at_once
+from rounds.ui.server_socket import refuse_large_client_frames, send_small_messages_at_once
 from rounds.web.live import LiveFeed
 from rounds.web.routes import attestation_routes, join_routes, live_routes
-from rounds.web.security import allowed_hosts, hardening
+from rounds.web.security import allowed_hosts, connection_ceilings, hardening
 
+logs.configure()  # ROUNDS_LOG_LEVEL, before anything can log
 try:
     settings = resources.settings()
 except ConfigError as error:  # one clear line instead of a traceback
     sys.exit(f"Rounds cannot start: {error}")
 send_small_messages_at_once()  # before Streamlit binds its port
+refuse_large_client_frames()  # before Streamlit configures uvicorn
 
 
 def known_polls() -> set[str]:
@@ -38,5 +40,7 @@ app = st.App(
         *join_routes(),
         *live_routes(LiveFeed(resources.engine), known_polls, settings.secret_key),
     ],
-    middleware=hardening(allowed_hosts(settings.allowed_hosts), settings.replica),
+    middleware=hardening(
+        allowed_hosts(settings.allowed_hosts), settings.replica, connection_ceilings()
+    ),
 )

@@ -8,8 +8,9 @@ from rounds import resources
 from rounds.content.loader import load_catalog
 from rounds.store import quiz as quiz_store
 from rounds.store.engine import open_engine
+from rounds.store.evaluation import save_evaluation
 from rounds.store.participants import new_participant_id, record_attestation
-from rounds.ui import quiz_widgets
+from rounds.ui import evaluation_widgets, quiz_widgets
 from rounds.web import signing
 from tests.apptest import PAGES, attest, figures, fresh_app, live_heading, live_results, texts
 from tests.conftest import CONTENT
@@ -70,9 +71,8 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
         at.radio(key=f"eval_{statement.key}").set_value(0 if i == 3 else 4)
     at.button(key="eval_submit").click().run()
     assert "your answers are saved" in texts(at)
-    (chart,) = figures(at)  # everyone's answers: the chart, its text, the table
-    assert chart["figure"]["data"] and len(at.dataframe) >= 1
-    assert all(s.text.rstrip(".") in chart["alt"] for s in MODULE.evaluation.statements)
+    assert not figures(at)  # the only answers are the learner's own: nobody else's to show
+    assert "once 5 other participants have answered" in texts(at)
 
     open_page(at, "poll")
     assert live_heading(at) == "hidden"
@@ -185,3 +185,52 @@ def test_an_attempt_answered_in_full_but_never_finished_can_still_be_finished(
     at.button(key="quiz_finish").click().run()
     assert not at.exception
     assert "Your score: 100%" in texts(at)
+
+
+def evaluated_by_peers(tmp_path, peers: int, skipping_first: int = 0) -> None:
+    """Store the evaluation of `peers` other participants (some skipping the first statement)."""
+    engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    statements = MODULE.evaluation.statements
+    for n in range(peers):
+        peer = new_participant_id()
+        record_attestation(engine, peer, "v1", "nurse", None)
+        answers = {s.key: 5 for s in statements}
+        if n < skipping_first:
+            answers[statements[0].key] = None
+        save_evaluation(engine, MODULE.slug, peer, answers)
+    engine.dispose()
+
+
+def submit_evaluation(at: AppTest) -> AppTest:
+    open_page(at, "evaluation")
+    for statement in MODULE.evaluation.statements:
+        at.radio(key=f"eval_{statement.key}").set_value(4)
+    return at.button(key="eval_submit").click().run()
+
+
+def test_everyones_evaluation_shows_from_five_other_participants(monkeypatch, tmp_path):
+    evaluated_by_peers(tmp_path, 4)
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "evaluation")
+    attest(at)
+    submit_evaluation(at)
+    assert not figures(at) and not at.dataframe  # 4 others: one's answers could be worked out
+    evaluated_by_peers(tmp_path, 1)
+    evaluation_widgets.forget_results(MODULE)  # as the fifth one's own submission does
+    open_page(at, "evaluation")
+    (chart,) = figures(at)
+    assert chart["figure"]["data"] and len(at.dataframe) == 1
+    assert all(s.text.rstrip(".") in chart["alt"] for s in MODULE.evaluation.statements)
+
+
+def test_a_statement_too_few_others_answered_is_left_out(monkeypatch, tmp_path):
+    evaluated_by_peers(tmp_path, 6, skipping_first=2)  # 4 others answered the first statement
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "evaluation")
+    attest(at)
+    submit_evaluation(at)
+    (chart,) = figures(at)
+    first, *others = MODULE.evaluation.statements
+    assert first.text.rstrip(".") not in chart["alt"]
+    assert all(s.text.rstrip(".") in chart["alt"] for s in others)
+    assert "fewer than 5 other participants answered" in texts(at)

@@ -176,11 +176,9 @@ def test_deidentified_rows_use_export_pseudonyms_consistently(engine, cohort):
     people = frames["participants"]
     assert list(people.columns) == ["participant_id", "profession", "country", "attested_at"]
     assert len(people) == 7 and people["participant_id"].is_unique
-    assert people["profession"].value_counts().to_dict() == {
-        "physician": 4,
-        "nurse": 2,
-        "pharmacist": 1,
-    }
+    # 4 physicians, 2 nurses, 1 pharmacist: the small groups merge, and the physicians with
+    # them, since the 3 others alone would be under 5 too (the dashboard's rule).
+    assert set(people["profession"]) == {dashboard.merged_label(5)}
     stored = set(cohort.values())
     for name, frame in frames.items():
         assert set(frame["participant_id"]) <= set(people["participant_id"]), name
@@ -193,9 +191,12 @@ def test_deidentified_rows_use_export_pseudonyms_consistently(engine, cohort):
     assert cast["round"].value_counts().to_dict() == {1: 5, 2: 3}
     g = cast.loc[cast["option_key"] == "unsure", "participant_id"].item()
     g_row = people.set_index("participant_id").loc[g]
-    assert (g_row["profession"], g_row["attested_at"]) == ("physician", pd.Timestamp(DAY2))
+    assert g_row["attested_at"] == pd.Timestamp(DAY2).floor("h")
     b = cast.loc[(cast["round"] == 1) & (cast["option_key"] == "adopt_selected"), "created_at"]
-    assert sorted(b) == [pd.Timestamp(VOTE1 + dt.timedelta(seconds=s)) for s in (20, 65)]
+    assert sorted(b) == [pd.Timestamp(VOTE1 + dt.timedelta(seconds=s)).floor("h") for s in (20, 65)]
+    for frame in frames.values():  # no time finer than the hour
+        for column in set(frame.columns) & {"attested_at", "answered_at", "created_at"}:
+            assert (frame[column].dropna() == frame[column].dropna().dt.floor("h")).all()
 
     day2 = dashboard.deidentified_rows(engine, MODULE, Filters(since=DAY2))
     assert [
@@ -254,3 +255,19 @@ def test_a_module_without_quiz_evaluation_or_poll_gives_empty_views(engine, coho
         assert view(engine, bare, Filters()).empty, view.__name__
     assert dashboard.commitment_to_change(engine, bare, Filters()) is None
     assert dashboard.deidentified_rows(engine, bare, Filters())["votes"].empty
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["a"] * 5 + ["b"] * 2 + ["c"] * 3, ["a"] * 5 + ["Fewer than 5 each: merged"] * 5),
+        (["a"] * 6 + ["b"] * 5 + ["c"] * 1, ["a"] * 6 + ["Fewer than 5 each: merged"] * 6),
+        (["a"] * 5 + [None] * 2, ["a"] * 5 + [None] * 2),
+        (["a"] * 3, ["Fewer than 5 each: merged"] * 3),
+    ],
+)
+def test_rare_professions_and_countries_merge_in_the_row_export(values, expected):
+    from rounds.store.analytics.export import merge_small_groups
+
+    merged = merge_small_groups(pd.Series(values, dtype=object))
+    assert merged.where(merged.notna(), None).tolist() == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rounds.content.schema import Statement
+from rounds.rules.quiz import MIN_PEERS
 
 SCALE = {
     1: "Strongly disagree",
@@ -18,6 +19,16 @@ SCALE = {
 def is_valid_value(value: object) -> bool:
     """Tell whether a value is on the agreement scale (None means skipped, also valid)."""
     return value is None or (isinstance(value, int) and value in SCALE)
+
+
+def shown_to_learners(summary: pd.DataFrame) -> pd.DataFrame:
+    """Return the statements a learner may see everyone's answers to.
+
+    A learner looking at the results has answered, so a statement is shown once MIN_PEERS other
+    people gave it an answer: as for the peers' average, fewer would let a learner work out
+    someone else's answer from the totals.
+    """
+    return summary[summary["n"] >= MIN_PEERS + 1]
 
 
 def summarise(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import tempfile
 from pathlib import Path
 
@@ -47,12 +49,22 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _create_private(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600), unless it exists already.
+
+    SQLite gives its -wal and -shm files the database file's permissions.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def create(url: str) -> Engine:
     """Create an engine for `url` without touching the schema."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(parsed.database))
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
         event.listen(engine, "connect", _tune_sqlite)
         return engine

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
@@ -9,7 +11,9 @@ import streamlit as st
 from rounds import resources
 from rounds.content.schema import Module
 from rounds.figures import charts
-from rounds.rules.evaluation import SCALE, is_valid_value, summarise
+from rounds.logs import refused
+from rounds.rules.evaluation import SCALE, is_valid_value, shown_to_learners, summarise
+from rounds.rules.quiz import MIN_PEERS
 from rounds.store.evaluation import evaluation_counts, save_evaluation
 from rounds.ui.figure_component import draw_figure, figure_spec
 from rounds.ui.outage import guarded_write
@@ -20,6 +24,7 @@ from rounds.ui.tracking import participant, record
 SKIP = 0  # the radio value for "skip this statement"; stored as NULL
 CHOICES = {**SCALE, SKIP: "Skip"}
 _REVISING = "eval_revising"  # the learner pressed "Change my answers"
+log = logging.getLogger(__name__)
 
 
 @guarded_write("eval_error", "Your evaluation")
@@ -32,6 +37,7 @@ def _submit(module: Module) -> None:
             return
         value = None if choice == SKIP else choice
         if not is_valid_value(value):
+            refused(log, module.slug, f"eval_{statement.key}", choice)
             st.session_state["eval_error"] = "That answer is not on the scale."
             return
         answers[statement.key] = value
@@ -108,10 +114,13 @@ def describe_summary(summary: pd.DataFrame) -> str:
 _results = Shared(ttl_s=30.0, size=64)
 
 
-def _read_results(module: Module) -> tuple[str, pa.Table]:
-    summary = summarise(
+def _read_results(module: Module) -> tuple[str, pa.Table, int] | None:
+    everyone = summarise(
         module.evaluation.statements, evaluation_counts(resources.engine(), module.slug)
     )
+    summary = shown_to_learners(everyone)
+    if summary.empty:
+        return None
     table = summary[["statement", "n", "pct_agree", "skipped"]].rename(
         columns={
             "statement": "Statement",
@@ -127,11 +136,12 @@ def _read_results(module: Module) -> tuple[str, pa.Table]:
         describe_summary(summary),
         heading="What participants said",
     )
-    return chart, arrow_table(table)
+    return chart, arrow_table(table), len(everyone) - len(summary)
 
 
-def shared_results(module: Module) -> tuple[str, pa.Table]:
-    """Return everyone's answers as a chart (JSON for `draw_figure`) and a table."""
+def shared_results(module: Module) -> tuple[str, pa.Table, int] | None:
+    """Return everyone's answers as a chart (JSON for `draw_figure`), a table and the number of
+    statements left out for too few answers; None while no statement has enough."""
     return _results.get((module.slug,), lambda: _read_results(module))
 
 
@@ -142,6 +152,16 @@ def forget_results(module: Module) -> None:
 
 def draw_results(module: Module) -> None:
     """Draw all participants' answers: a diverging bar chart and the same numbers as a table."""
-    chart, table = shared_results(module)
+    results = shared_results(module)
+    if results is None:
+        st.info(
+            f"Everyone's answers appear here once {MIN_PEERS} other participants have answered."
+        )
+        return
+    chart, table, left_out = results
     draw_figure(chart, key="eval_results_chart")  # its heading: "What participants said"
     st.dataframe(table, hide_index=True, width="stretch")
+    if left_out:
+        st.caption(
+            f"Statements fewer than {MIN_PEERS} other participants answered are not shown yet."
+        )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from rounds import resources
 from rounds.content.schema import Module
+from rounds.logs import refused
 from rounds.rules.lifecycle import PollClosed, PollState, RoundInfo
 from rounds.rules.progress import poll_id
 from rounds.rules.tallies import results_visible
@@ -20,6 +23,7 @@ from rounds.ui.tracking import participant, record
 
 CLOSED_MESSAGE = "This poll is closed, so your vote was not counted."
 NOT_SAVED_MESSAGE = "Your choice is not saved yet: press Vote to send it."
+log = logging.getLogger(__name__)
 
 
 # Shared by every viewer in this process for half a second: a room of phones rerunning the poll
@@ -46,6 +50,8 @@ def refresh_shared() -> None:
 def _vote(module: Module) -> None:
     choice = st.session_state.get("poll_choice")
     if choice not in {o.key for o in module.poll.options}:
+        if choice is not None:  # None: nothing chosen yet; anything else no browser sends
+            refused(log, module.slug, "poll_choice", choice)
         st.session_state["poll_error"] = "Choose one of the options to vote."
         return
     st.session_state.pop("poll_error", None)

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from rounds.content.loader import load_catalog
 from tests.browser.gate_steps import TIMEOUT, figure, live_results, pass_gate, wait_for_cookie
 from tests.conftest import CONTENT
+from tests.peers import evaluate_as_peers
 
 MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
 QUESTIONS = MODULE.quiz.questions
@@ -54,6 +55,7 @@ def test_one_learner_completes_the_module_and_downloads_the_certificate(server, 
     expect(page.get_by_text("Your score: 100%")).to_be_visible()
     expect(page.get_by_text("Passed")).to_be_visible()
 
+    evaluate_as_peers(server)  # everyone's answers show from 5 other participants
     open_module_page(page, server, "evaluation")
     for statement in MODULE.evaluation.statements:
         choose(page, statement.text, "Agree")
