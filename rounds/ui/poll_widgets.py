@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rounds.content.article import off_label_note
 from rounds.content.schema import Module
 from rounds.lifecycle import PollClosed, PollState, RoundInfo
 from rounds.progress import poll_id
@@ -144,7 +145,8 @@ def draw_evidence(module: Module) -> None:
     if not module.poll.evidence:
         return
     points = "\n".join(
-        f"- {item.text} \\[{module.reference_number(item.source)}\\]"
+        f"- {item.text.strip()} \\[{module.reference_number(item.source)}\\]"
+        f"{off_label_note(item.off_label)}"
         for item in module.poll.evidence
     )
     # One element (a box with its text) rather than a bordered container around a text: it is
