@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from rounds.content.loader import load_catalog
+from rounds.evaluation import EXTRA
 from rounds.store.engine import open_engine
 from rounds.store.participants import new_participant_id, record_attestation
 from rounds.ui import quiz_widgets
@@ -143,3 +148,78 @@ def test_saved_evaluation_answers_are_shown_and_can_be_changed(monkeypatch, tmp_
     at.button(key="eval_submit").click().run()
     assert f"{statements[0].text} **Skip**" in texts(at) and not at.radio
     assert f"{statements[1].text} **Agree**" in texts(open_page(at, "evaluation"))
+
+
+def test_the_change_of_practice_statement_takes_i_already_do_this(monkeypatch, tmp_path):
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "evaluation")
+    attest(at)
+    statements = {s.key: s for s in MODULE.evaluation.statements}
+    assert "I already do this" not in at.radio(key="eval_clear").options  # only where asked
+    already = at.radio(key="eval_change_practice")
+    assert "I already do this" in already.options
+    for key in statements:
+        at.radio(key=f"eval_{key}").set_value(EXTRA if key == "change_practice" else 4)
+    at.button(key="eval_submit").click().run()
+    assert not at.exception
+    assert f"{statements['change_practice'].text} **I already do this**" in texts(at)
+    (table,) = at.dataframe
+    shown = table.value.set_index("Statement")
+    row = shown.loc[statements["change_practice"].text]
+    assert row["I already do this"] == 1 and row["Answered (n)"] == 0  # not on the scale
+    assert shown.loc[statements["free_of_bias"].text, "Agree"] == 1
+
+
+def test_the_article_shows_accreditation_and_disclosures_before_the_content(monkeypatch, tmp_path):
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "article")
+    attest(at)
+    shown = [m.value for m in at.markdown]
+    front = next(i for i, text in enumerate(shown) if "Before you start" in text)
+    body = next(i for i, text in enumerate(shown) if "The panel and its question" in text)
+    assert front < body
+    assert "Released 7 November 2025 · last reviewed 2 December 2026" in texts(at)
+    for expected in (
+        "This activity is not accredited.",
+        "**Faculty and authors**",
+        "**Rounds editorial team** (Authors). Disclosure: No relevant financial",
+        "**Planners and reviewers**",
+        "**Commercial support for this activity.**",
+    ):
+        assert expected in shown[front]
+    article = shown[body]
+    assert "NEJMoa2312948](https://doi.org/10.1056/NEJMoa2312948)" in article  # label: doi:...
+    assert "[PMID 39047240](https://pubmed.ncbi.nlm.nih.gov/39047240/)" in article
+    assert "?term=" not in article
+    key_data = article.split("## Key data")[1].split("## Key learning")[0]
+    assert key_data.count("Off-label]") == 2  # dose capping; Erwinia for silent inactivation
+
+
+def test_off_label_poll_evidence_carries_a_visible_label(monkeypatch, tmp_path):
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "poll")
+    attest(at)
+    at.radio(key="poll_choice").set_value("would_not_use")
+    at.button(key="poll_vote").click().run()
+    (evidence,) = [i.value for i in at.info if "The evidence in brief" in i.value]
+    (eu,) = [line for line in evidence.splitlines() if "Labelling, EU" in line]
+    assert "Off-label]" in eu and "outside the label" in eu
+    assert "Harm, E1910" in evidence and "interim analysis" in evidence
+
+
+def test_an_expired_module_is_hidden_from_the_catalog(monkeypatch, tmp_path):
+    content = Path(shutil.copytree(CONTENT, tmp_path / "content"))
+    old = Path(shutil.copytree(content / "modules" / MODULE.slug, content / "modules" / "old"))
+    data = yaml.safe_load((old / "module.yaml").read_text(encoding="utf-8"))
+    data.update(slug="expired-module", title="An expired module", expires="2026-01-31")
+    data.update(reviewed="2025-12-01")
+    (old / "module.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    monkeypatch.setenv("ROUNDS_CONTENT_DIR", str(content))
+    at = fresh_app(monkeypatch, tmp_path)
+    at.switch_page(PAGES["home"])
+    attest(at.run())
+    assert not at.exception
+    assert MODULE.title in texts(at)
+    assert "An expired module" not in texts(at)
+    open_page(at, "article", module="expired-module")  # an old link still opens, and says so
+    assert "This activity expired on 31 January 2026" in texts(at)
