@@ -60,6 +60,12 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
         assert not at.exception
         shown = texts(at)
         assert ("Correct." in shown) if n else ("Not quite." in shown)
+        number = MODULE.reference_number(question.source)
+        source = MODULE.references[number - 1]
+        assert f"Source: \\[{number}\\] {source.text.strip()}" in shown
+        assert "](None)" not in shown  # a reference without a link shows none
+        if source.doi:
+            assert f"](https://doi.org/{source.doi})" in shown
     total = len(QUESTIONS)
     expected = round(100 * (total - 1) / total)
     assert f"Your score: {expected}%" in texts(at)
