@@ -9,6 +9,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from rounds.content.loader import load_catalog
+from rounds.educator import ENV_HASH, hash_password
 from rounds.evaluation import EXTRA
 from rounds.store.engine import open_engine
 from rounds.store.participants import new_participant_id, record_attestation
@@ -229,3 +230,10 @@ def test_an_expired_module_is_hidden_from_the_catalog(monkeypatch, tmp_path):
     assert "An expired module" not in texts(at)
     open_page(at, "article", module="expired-module")  # an old link still opens, and says so
     assert "This activity expired on 31 January 2026" in texts(at)
+
+    monkeypatch.setenv(ENV_HASH, hash_password("educator password", iterations=1000))
+    open_page(at, "dashboard", module="expired-module")  # educators still have its figures
+    at.text_input(key="educator_password").input("educator password")
+    at.button(key="educator_submit").click().run()
+    assert not at.exception
+    assert "An expired module" in texts(at) and "no module at this address" not in texts(at)
