@@ -99,12 +99,14 @@ def certificate_pdf(
     site_name: str,
     credit_designation: str | None = None,
     accreditation_statement: str = "",
+    activity_dates: tuple[datetime.date, datetime.date] | None = None,
 ) -> bytes:
     """Render a one-page A4 landscape certificate of completion and return the PDF bytes.
 
     Without a `credit_designation` the activity is not accredited: the certificate says so and
     records completion only, with no word of credit. With one, it prints the accreditation
-    statement and the credit designation.
+    statement and the credit designation. `activity_dates` (release, expiry) print beneath the
+    completion date.
     """
     pdf, family = _new_pdf()
     ellipsis = ellipsis_for(family)
@@ -113,8 +115,12 @@ def certificate_pdf(
     title = truncate(clean_text(module_title), _LIMITS["title"], ellipsis)
     objective = truncate(clean_text(learning_objective), _LIMITS["objective"], ellipsis)
     closing = f"Completed on {format_date(completed_on)}  ·  Score: {int(score_percent)}%"
+    dates = ""
+    if activity_dates:
+        released, expires = activity_dates
+        dates = f"Activity released {format_date(released)}  ·  expires {format_date(expires)}"
     if family != _FAMILY:
-        closing = closing.replace("·", "-")
+        closing, dates = closing.replace("·", "-"), dates.replace("·", "-")
 
     blocks = [
         _Block(site, "", 14, _MUTED, 0),
@@ -125,6 +131,7 @@ def certificate_pdf(
         _Block(title, "B", 20, _INK, 4),
         _Block(objective, "I", 13, _MUTED, 6),
         _Block(closing, "", 14, _INK, 12),
+        _Block(dates, "", 10, _MUTED, 3),
         *_accreditation_blocks(credit_designation, accreditation_statement, ellipsis),
     ]
     blocks = [block for block in blocks if block.text]

@@ -148,6 +148,7 @@ def test_a_not_accredited_activity_gives_a_certificate_of_completion_without_cre
         _certificate(
             credit_designation=module.accreditation.credit_designation,
             accreditation_statement=module.accreditation.statement,
+            activity_dates=(module.published, module.expires),
         )
     )
 
@@ -155,6 +156,7 @@ def test_a_not_accredited_activity_gives_a_certificate_of_completion_without_cre
     assert pages == 1
     assert "Certificate of completion" in flat
     assert "This activity is not accredited. This certificate records completion only." in flat
+    assert "Activity released 7 November 2025" in flat and "expires 1 December 2027" in flat
     assert not re.search(r"\bcredits?\b|\bCME\b|maximum of", flat, re.I)  # nothing implies credit
 
 

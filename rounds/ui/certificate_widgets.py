@@ -58,6 +58,7 @@ def draw_certificate(module: Module, progress: Progress) -> None:
             site_name=site.name,
             credit_designation=module.accreditation.credit_designation,
             accreditation_statement=module.accreditation.statement,
+            activity_dates=(module.published, module.expires),
         ),
         file_name=f"rounds-certificate-{module.slug}.pdf",
         mime="application/pdf",

@@ -76,8 +76,11 @@ def test_one_learner_completes_the_module_and_downloads_the_certificate(server, 
         page.get_by_role("button", name="Download certificate (PDF)").click()
     pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
     text = " ".join(p.extract_text() for p in pdf.pages)
-    assert "Dr Ada Example" in " ".join(text.split())
+    flat = " ".join(text.split())
+    assert "Dr Ada Example" in flat
     assert "100%" in text
+    assert "Certificate of completion" in flat  # the module is not accredited, and says so
+    assert "This activity is not accredited. This certificate records completion only." in flat
     context.close()
 
 
