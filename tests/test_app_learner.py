@@ -6,13 +6,17 @@ import shutil
 from pathlib import Path
 
 import yaml
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from rounds.content.loader import load_catalog
 from rounds.educator import ENV_HASH, hash_password
 from rounds.evaluation import EXTRA
+from rounds.progress import poll_id
 from rounds.store.engine import open_engine
 from rounds.store.participants import new_participant_id, record_attestation
+from rounds.store.tables import participants
+from rounds.store.votes import record_vote
 from rounds.ui import quiz_widgets
 from tests.apptest import PAGES, attest, figures, fresh_app, live_heading, texts
 from tests.conftest import CONTENT
@@ -237,3 +241,19 @@ def test_an_expired_module_is_hidden_from_the_catalog(monkeypatch, tmp_path):
     at.button(key="educator_submit").click().run()
     assert not at.exception
     assert "An expired module" in texts(at) and "no module at this address" not in texts(at)
+
+
+def test_a_vote_for_a_retired_option_reads_as_not_voted(monkeypatch, tmp_path):
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "poll")
+    attest(at)
+    engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with engine.connect() as conn:
+        (me,) = conn.execute(select(participants.c.id)).scalars()
+    record_vote(engine, poll_id(MODULE), me, "adopt_now")  # a key the poll no longer offers
+    open_page(at, "poll")
+    assert not at.exception
+    assert "Your vote:" not in texts(at)
+    at.radio(key="poll_choice").set_value("would_not_use")
+    at.button(key="poll_vote").click().run()
+    assert "Your vote: **No, I would not use it**" in texts(at)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from rounds.content.article import off_label_note
@@ -18,6 +20,8 @@ from rounds.ui.outage import database_guard, guarded_write
 from rounds.ui.progress_bar import draw_progress
 from rounds.ui.shared import Shared
 from rounds.ui.tracking import participant, record
+
+logger = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 2
 CLOSED_MESSAGE = "This poll is closed, so your vote was not counted."
@@ -90,8 +94,11 @@ def draw_vote(module: Module, votes: dict[int, str]) -> tuple[RoundInfo, str | N
     poll = module.poll
     info = shared_round(poll_id(module))
     state = info.effective_state(utcnow())
-    mine = votes.get(info.round)
     labels = {o.key: o.label for o in poll.options}
+    mine = votes.get(info.round)
+    if mine is not None and mine not in labels:  # an option since removed from the content
+        logger.info("vote for a retired option %r of %s: shown as not voted", mine, poll.key)
+        mine = None
     if state is PollState.draft:
         st.markdown(f"**{poll.question}**")
         st.info("The poll opens when the presenter starts it. This page updates by itself.")
