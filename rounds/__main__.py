@@ -31,9 +31,11 @@ def check(content_dir: Path) -> int:
     catalog = load_catalog(content_dir)
     for problem in catalog.problems:
         print(problem, file=sys.stderr)
+    for warning in catalog.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(
         f"{len(catalog.modules)} module(s) valid, {len(catalog.broken_folders)} broken, "
-        f"{len(catalog.problems)} problem(s)"
+        f"{len(catalog.problems)} problem(s), {len(catalog.warnings)} warning(s)"
     )
     return 1 if catalog.problems else 0
 

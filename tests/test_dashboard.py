@@ -186,13 +186,15 @@ def test_deidentified_rows_use_export_pseudonyms_consistently(engine, cohort):
     answers = frames["quiz_answers"]
     assert answers["phase"].value_counts().to_dict() == {"pre": 24, "post": 24}
     assert int(answers["is_correct"].sum()) == (1 + 4 + 2 + 0 + 2 + 4) + (2 + 4 + 3 + 4 + 2 + 4)
-    assert len(frames["evaluation"]) == 20 and frames["evaluation"]["value"].isna().sum() == 1
+    assert len(frames["evaluation"]) == 25 and frames["evaluation"]["value"].isna().sum() == 1
     cast = frames["votes"]
     assert cast["round"].value_counts().to_dict() == {1: 5, 2: 3}
     g = cast.loc[cast["option_key"] == "unsure", "participant_id"].item()
     g_row = people.set_index("participant_id").loc[g]
     assert g_row["attested_at"] == pd.Timestamp(DAY2).floor("h")
-    b = cast.loc[(cast["round"] == 1) & (cast["option_key"] == "adopt_selected"), "created_at"]
+    b = cast.loc[
+        (cast["round"] == 1) & (cast["option_key"] == "use_for_some_eligible"), "created_at"
+    ]
     assert sorted(b) == [pd.Timestamp(VOTE1 + dt.timedelta(seconds=s)).floor("h") for s in (20, 65)]
     for frame in frames.values():  # no time finer than the hour
         for column in set(frame.columns) & {"attested_at", "answered_at", "created_at"}:
@@ -204,7 +206,7 @@ def test_deidentified_rows_use_export_pseudonyms_consistently(engine, cohort):
     ] == [
         3,  # F, G and A (A's round-2 vote)
         8,
-        4,
+        5,
         3,
     ]
 

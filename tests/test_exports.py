@@ -169,7 +169,7 @@ def test_filename_takes_another_extension():
 
 def test_rows_exported_together_come_as_one_zip_of_csv_files_written_alike():
     people = pd.DataFrame({"participant_id": ["P0001", "P0002"], "country": ["España", "=1+1"]})
-    votes = pd.DataFrame({"participant_id": ["P0002"], "option_key": ["adopt_now"]})
+    votes = pd.DataFrame({"participant_id": ["P0002"], "option_key": ["use_for_most_eligible"]})
     data = to_zip_bytes({"participants": people, "votes": votes}, "rounds-m-rows-2026-11-24")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()

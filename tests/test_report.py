@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -69,6 +70,13 @@ def _outcomes(**overrides: object) -> Outcomes:
         "funder_statement": "The funders had no influence on the content.",
         "site_name": "Rounds at St Elsewhere",
         "generated_on": datetime.date(2026, 11, 23),
+        "reviewed": datetime.date(2026, 11, 15),
+        "expires": datetime.date(2027, 11, 14),
+        "accreditation": "This activity is not accredited.",
+        "faculty": [("Dr Example Author", "Author", "Nothing to disclose")],
+        "planners": [("Example Planning Group", "Planner", "Advisory board, Example Pharma")],
+        "commercial_support": "Supported by an educational grant from Example Pharma GmbH.",
+        "supporters": ["Example Pharma GmbH"],
     }
     fields.update(overrides)
     return Outcomes(**fields)  # type: ignore[arg-type]
@@ -102,7 +110,9 @@ def test_report_prints_module_figures_and_disclosures(font):
         "Rounds at St Elsewhere",
         "Outcomes report",
         "Asparaginase in adolescents and young adults with ALL",
-        "Published: 1 November 2026",
+        "Released: 1 November 2026",
+        "Last reviewed: 15 November 2026",
+        "Expires: 14 November 2027",
         "Period: 1 Nov 2026 - 23 Nov 2026",
         "Generated: 23 November 2026",
         "Manage asparaginase hypersensitivity in AYA patients.",
@@ -117,6 +127,42 @@ def test_report_prints_module_figures_and_disclosures(font):
         "Would you rechallenge after grade 2 pancreatitis?",
     ):
         assert expected in text
+
+
+def test_report_prints_accreditation_people_with_disclosures_and_commercial_support(font):
+    _, text = _read(outcomes_pdf(_outcomes()))
+
+    flat = " ".join(text.split())
+    for expected in (
+        "Accreditation This activity is not accredited.",
+        "Faculty and authors",
+        "Dr Example Author Author Nothing to disclose",
+        "Planners and reviewers",
+        "Example Planning Group Planner Advisory board, Example Pharma",
+        "Commercial support for this activity",
+        "Supported by an educational grant from Example Pharma GmbH.",
+    ):
+        assert expected in flat
+    assert "Credit designation" not in flat
+
+
+def test_an_accredited_activity_prints_its_credit_designation(font):
+    outcomes = _outcomes(
+        accreditation="Accredited by Example Council.",
+        credit_designation="a maximum of 0.25 credits",
+    )
+
+    _, text = _read(outcomes_pdf(outcomes))
+
+    assert "Credit designation: a maximum of 0.25 credits" in " ".join(text.split())
+
+
+def test_missing_accreditation_fields_say_they_are_not_given(font):
+    outcomes = _outcomes(accreditation="", faculty=[], planners=[], commercial_support="")
+
+    _, text = _read(outcomes_pdf(outcomes))
+
+    assert text.count("Not given.") == 4
 
 
 def test_funnel_rows_show_each_step_with_its_participants(font):
@@ -166,7 +212,7 @@ def test_missing_numbers_print_as_a_dash_not_nan(font):
 
     dash = "–" if font == "unicode font" else "-"
     assert f"First step in pancreatitis? {dash} 77.0% {dash}" in text
-    assert "nan" not in text.lower()
+    assert not re.search(r"\bnan\b", text, re.I)  # "financial" may appear; "nan" may not
     assert "None" not in text
 
 
@@ -183,11 +229,17 @@ def test_empty_frames_and_missing_figures_print_no_data_yet(font):
         disclosures=[],
         funders=[],
         funder_statement="",
+        accreditation="",
+        faculty=[],
+        planners=[],
+        commercial_support="",
+        supporters=[],
     )
 
     pages, text = _read(outcomes_pdf(empty))
 
-    assert pages == 1
+    assert pages <= 2  # the accreditation section takes the second page
+    assert text.count("Not given.") == 4  # accreditation, faculty, planners, support
     assert text.count(NO_DATA) == 6  # funnel, evaluation, gain, commitment, poll, funders
     assert "None declared." in text
     assert "Mean pre-test score" not in text
@@ -258,6 +310,12 @@ def test_any_text_in_any_field_gives_a_valid_report(font, hostile):
         funders=[(hostile, hostile)],
         funder_statement=hostile,
         site_name=hostile,
+        accreditation=hostile,
+        credit_designation=hostile,
+        faculty=[(hostile, hostile, hostile)],
+        planners=[(hostile, hostile, hostile)],
+        commercial_support=hostile,
+        supporters=[hostile, ""],
     )
 
     _, text = _read(outcomes_pdf(outcomes))
@@ -358,6 +416,10 @@ def test_report_from_stored_rows_prints_title_counts_and_disclosures(engine):
     flat = " ".join(text.split())
     for disclosure in MODULE.disclosures:
         assert " ".join(disclosure.split())[:60] in flat
+    assert "Accreditation This activity is not accredited." in flat
+    assert "Rounds editorial team Authors No relevant financial relationships" in flat
+    assert "Last reviewed: 2 December 2026" in flat and "Expires: 1 December 2027" in flat
+    assert "Commercial support for this activity This activity is produced with" in flat
 
 
 @pytest.mark.usefixtures("cohort")

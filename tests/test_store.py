@@ -181,31 +181,31 @@ def test_a_new_attestation_supersedes_the_old_one(engine):
 
 def test_one_vote_per_participant_which_they_may_change(engine):
     alice, bob = attested(engine), attested(engine)
-    record_vote(engine, POLL, alice, "adopt_now")
-    record_vote(engine, POLL, bob, "adopt_now")
-    assert tally(engine, POLL, 1) == {"adopt_now": 2}
-    record_vote(engine, POLL, alice, "await_data")
-    record_vote(engine, POLL, alice, "await_data")  # a double click
-    assert tally(engine, POLL, 1) == {"adopt_now": 1, "await_data": 1}
+    record_vote(engine, POLL, alice, "use_for_most_eligible")
+    record_vote(engine, POLL, bob, "use_for_most_eligible")
+    assert tally(engine, POLL, 1) == {"use_for_most_eligible": 2}
+    record_vote(engine, POLL, alice, "would_not_use")
+    record_vote(engine, POLL, alice, "would_not_use")  # a double click
+    assert tally(engine, POLL, 1) == {"use_for_most_eligible": 1, "would_not_use": 1}
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(votes)).scalar() == 2
 
 
 def test_votes_in_another_round_or_poll_are_counted_apart(engine):
     pid = attested(engine)
-    assert record_vote(engine, POLL, pid, "adopt_now") == 1
+    assert record_vote(engine, POLL, pid, "use_for_most_eligible") == 1
     reset(engine, POLL)
     set_state(engine, POLL, PollState.open)
     assert record_vote(engine, POLL, pid, "unsure") == 2
     record_vote(engine, "other/poll", pid, "yes")
-    assert tally(engine, POLL, 1) == {"adopt_now": 1}
+    assert tally(engine, POLL, 1) == {"use_for_most_eligible": 1}
     assert tally(engine, POLL, 2) == {"unsure": 1}
     assert tally(engine, "other/poll", 1) == {"yes": 1}
 
 
 def test_eight_threads_of_one_hundred_voters_lose_and_double_nothing(engine):
     voters = [attested(engine) for _ in range(800)]
-    options = ["adopt_now", "await_data", "unsure"]
+    options = ["use_for_most_eligible", "would_not_use", "unsure"]
 
     def vote_batch(batch: int) -> None:
         for i, pid in enumerate(voters[batch * 100 : (batch + 1) * 100]):

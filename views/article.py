@@ -1,9 +1,11 @@
-"""The article: title, date, objective, disclosures, body, Key data, Key learning, references."""
+"""The article: title, dates, objective, accreditation and disclosures, then the content."""
+
+import datetime as dt
 
 import streamlit as st
 
 from rounds import resources
-from rounds.content.article import article_markdown
+from rounds.content.article import article_markdown, dates_line, front_matter_markdown
 from rounds.rules.progress import ARTICLE_OPENED
 from rounds.ui.modules import current_module
 from rounds.ui.progress_bar import draw_progress
@@ -18,13 +20,20 @@ progress = draw_progress(module)
 
 st.title(module.title)
 st.caption(
-    f":material/calendar_today: Published {module.published:%d %B %Y} · "
+    f":material/calendar_today: {dates_line(module)} · "
     f":material/schedule: about {module.estimated_minutes} minutes"
 )
+if module.is_expired(dt.date.today()):
+    st.warning(
+        f"This activity expired on {module.expires:%d %B %Y}: it is kept for reference and is "
+        "no longer offered to new learners.",
+        icon=":material/event_busy:",
+    )
 st.info(f"**Learning objective:** {module.learning_objective}", icon=":material/flag:")
-if module.disclosures:
-    with st.container(border=True, key="article_disclosures"):
-        st.markdown("**Disclosures**\n\n" + "\n".join(f"- {line}" for line in module.disclosures))
+with st.container(border=True, key="article_disclosures"):
+    st.markdown(
+        "**Before you start: accreditation and disclosures**\n\n" + front_matter_markdown(module)
+    )
 
 if module.quiz and not progress.pre_done and not progress.best_post:
     st.page_link(

@@ -79,4 +79,12 @@ def build_outcomes(engine: Engine, module: Module, site: Site, filters: Filters)
         site_name=site.name,
         generated_on=dt.date.today(),
         selection=selection_text(filters),
+        reviewed=module.reviewed,
+        expires=module.expires,
+        accreditation=module.accreditation.statement,
+        credit_designation=module.accreditation.credit_designation,
+        faculty=[(p.name, p.role, p.disclosure) for p in module.faculty],
+        planners=[(p.name, p.role, p.disclosure) for p in module.planners],
+        commercial_support=module.commercial_support.statement,
+        supporters=list(module.commercial_support.supporters),
     )

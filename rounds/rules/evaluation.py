@@ -16,29 +16,45 @@ SCALE = {
 }
 
 
-def is_valid_value(value: object) -> bool:
-    """Tell whether a value is on the agreement scale (None means skipped, also valid)."""
-    return value is None or (isinstance(value, int) and value in SCALE)
+# A statement's own answer beside the scale ("I already do this"), stored as this value. It is
+# off the scale: it counts apart, never in n, % agree or the median.
+EXTRA = 6
+
+
+def is_valid_value(value: object, statement: Statement | None = None) -> bool:
+    """Tell whether a value answers `statement`: on the scale, its extra answer, or None (skip)."""
+    if value is None:
+        return True
+    if not isinstance(value, int) or isinstance(value, bool):
+        return False
+    has_extra = statement is not None and statement.extra is not None
+    return value in SCALE or (value == EXTRA and has_extra)
 
 
 def shown_to_learners(summary: pd.DataFrame) -> pd.DataFrame:
     """Return the statements a learner may see everyone's answers to.
 
     A learner looking at the results has answered, so a statement is shown once MIN_PEERS other
-    people gave it an answer: as for the peers' average, fewer would let a learner work out
+    people gave it an answer (on the scale, or the statement's own, such as "I already do this"): as for the peers' average, fewer would let a learner work out
     someone else's answer from the totals.
     """
-    return summary[summary["n"] >= MIN_PEERS + 1]
+    answered = summary["n"] + summary["extra"].fillna(0)  # on the scale, or its own answer
+    return summary[answered >= MIN_PEERS + 1]
 
 
 def summarise(
     statements: list[Statement], counts: list[tuple[str, int | None, int]]
 ) -> pd.DataFrame:
-    """Return one row per statement: n answered, skipped, pct_1..pct_5, pct_agree, median."""
+    """Return one row per statement: n answered, skipped, pct_1..pct_5, pct_agree, median.
+
+    `extra` counts the statement's own answer beside the scale ("I already do this"), and
+    `extra_label` names it (None for a statement without one); n and the percentages are over
+    the answers on the scale.
+    """
     rows = []
     for statement in statements:
         per_value = {v: 0 for v in SCALE}
-        skipped = 0
+        skipped = extra = 0
         for key, value, count in counts:
             if key != statement.key:
                 continue
@@ -46,8 +62,12 @@ def summarise(
                 skipped += count
             elif value in per_value:
                 per_value[value] += count
+            elif value == EXTRA and statement.extra is not None:
+                extra += count
         n = sum(per_value.values())
         row = {"key": statement.key, "statement": statement.text, "n": n, "skipped": skipped}
+        row["extra"] = extra
+        row["extra_label"] = statement.extra.label if statement.extra else None
         for value, count in per_value.items():
             row[f"count_{value}"] = count
             row[f"pct_{value}"] = round(100 * count / n, 1) if n else 0.0

@@ -192,6 +192,7 @@ def _evaluation(module: Module, filters: dashboard.Filters):
         "pct_agree": "% agree",
         "median": "Median (1-5)",
         "skipped": "Skipped",
+        "extra": "Other answer (e.g. already do this)",
     }
     chart = figure_spec(charts.evaluation_diverging(summary), _alt("Agreement per statement"))
     return chart, _renamed(summary, names), dashboard.commitment_of(summary)
@@ -218,7 +219,9 @@ def draw_evaluation(module: Module, filters: dashboard.Filters) -> None:
             f"{commitment['pct_agree']:g}% agree",
             help="Agree or strongly agree, among those who answered.",
         )
-        st.caption(f"n = {commitment['n']} · median {commitment['median']:g} (1-5)")
+        also = commitment.get("extra_label")
+        also = f" · {commitment.get('extra', 0)} answered “{also}”" if also else ""
+        st.caption(f"n = {commitment['n']} · median {commitment['median']:g} (1-5){also}")
 
 
 def _poll(module: Module, filters: dashboard.Filters):

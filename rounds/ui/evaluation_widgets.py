@@ -9,10 +9,10 @@ import pyarrow as pa
 import streamlit as st
 
 from rounds import resources
-from rounds.content.schema import Module
+from rounds.content.schema import Module, Statement
 from rounds.figures import charts
 from rounds.logs import refused
-from rounds.rules.evaluation import SCALE, is_valid_value, shown_to_learners, summarise
+from rounds.rules.evaluation import EXTRA, SCALE, is_valid_value, shown_to_learners, summarise
 from rounds.rules.quiz import MIN_PEERS
 from rounds.store.evaluation import evaluation_counts, save_evaluation
 from rounds.ui.figure_component import draw_figure, figure_spec
@@ -23,6 +23,14 @@ from rounds.ui.tracking import participant, record
 
 SKIP = 0  # the radio value for "skip this statement"; stored as NULL
 CHOICES = {**SCALE, SKIP: "Skip"}
+
+
+def choices(statement: Statement) -> dict[int, str]:
+    """Return a statement's answers: the scale, its own extra answer if any, then Skip."""
+    extra = {EXTRA: statement.extra.label} if statement.extra else {}
+    return {**SCALE, **extra, SKIP: "Skip"}
+
+
 _REVISING = "eval_revising"  # the learner pressed "Change my answers"
 log = logging.getLogger(__name__)
 
@@ -36,7 +44,7 @@ def _submit(module: Module) -> None:
             st.session_state["eval_error"] = "Answer or skip every statement, please."
             return
         value = None if choice == SKIP else choice
-        if not is_valid_value(value):
+        if not is_valid_value(value, statement):
             refused(log, module.slug, f"eval_{statement.key}", choice)
             st.session_state["eval_error"] = "That answer is not on the scale."
             return
@@ -56,7 +64,7 @@ def _revise() -> None:
 def draw_answers(module: Module, stored: dict[str, int | None]) -> None:
     """Draw the learner's saved answers as one text, and the button that reopens the form."""
     lines = [
-        f"- {s.text} **{CHOICES[SKIP if stored[s.key] is None else stored[s.key]]}**"
+        f"- {s.text} **{choices(s).get(SKIP if stored[s.key] is None else stored[s.key], '?')}**"
         for s in module.evaluation.statements
         if s.key in stored
     ]
@@ -81,11 +89,12 @@ def draw_form(module: Module, stored: dict[str, int | None]) -> bool:
         for statement in module.evaluation.statements:
             previous = stored.get(statement.key, -1)
             previous = SKIP if previous is None else previous
-            options = list(CHOICES)
+            labels = choices(statement)
+            options = list(labels)
             st.radio(
                 statement.text,
                 options,
-                format_func=CHOICES.get,
+                format_func=labels.get,
                 index=options.index(previous) if previous in options else None,
                 horizontal=True,
                 key=f"eval_{statement.key}",
@@ -131,6 +140,9 @@ def _read_results(module: Module) -> tuple[str, pa.Table, int] | None:
     )
     for value, label in SCALE.items():
         table[label] = summary[f"count_{value}"]
+    for label in summary["extra_label"].dropna().unique():  # "I already do this", where asked
+        mine = summary["extra_label"] == label
+        table[label] = summary["extra"].where(mine).astype("Int64")
     chart = figure_spec(
         charts.evaluation_diverging(summary),
         describe_summary(summary),

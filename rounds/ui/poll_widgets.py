@@ -7,6 +7,7 @@ import logging
 import streamlit as st
 
 from rounds import resources
+from rounds.content.article import off_label_note
 from rounds.content.schema import Module
 from rounds.logs import refused
 from rounds.rules.lifecycle import PollClosed, PollState, RoundInfo
@@ -94,8 +95,11 @@ def draw_vote(module: Module, votes: dict[int, str]) -> tuple[RoundInfo, str | N
     poll = module.poll
     info = shared_round(poll_id(module))
     state = info.effective_state(utcnow())
-    mine = votes.get(info.round)
     labels = {o.key: o.label for o in poll.options}
+    mine = votes.get(info.round)
+    if mine is not None and mine not in labels:  # an option since removed from the content
+        log.info("vote for a retired option %r of %s: shown as not voted", mine, poll.key)
+        mine = None
     if state is PollState.draft:
         st.markdown(f"**{poll.question}**")
         st.info("The poll opens when the presenter starts it. This page updates by itself.")
@@ -149,7 +153,8 @@ def draw_evidence(module: Module) -> None:
     if not module.poll.evidence:
         return
     points = "\n".join(
-        f"- {item.text} \\[{module.reference_number(item.source)}\\]"
+        f"- {item.text.strip()} \\[{module.reference_number(item.source)}\\]"
+        f"{off_label_note(item.off_label)}"
         for item in module.poll.evidence
     )
     # One element (a box with its text) rather than a bordered container around a text: it is
