@@ -35,8 +35,9 @@ def shown_to_learners(summary: pd.DataFrame) -> pd.DataFrame:
     """Return the statements a learner may see everyone's answers to.
 
     A learner looking at the results has answered, so a statement is shown once MIN_PEERS other
-    people gave it an answer (on the scale, or the statement's own, such as "I already do this"): as for the peers' average, fewer would let a learner work out
-    someone else's answer from the totals.
+    people gave it an answer (on the scale, or the statement's own, such as "I already do
+    this"): as for the peers' average, fewer would let a learner work out someone else's
+    answer from the totals.
     """
     answered = summary["n"] + summary["extra"].fillna(0)  # on the scale, or its own answer
     return summary[answered >= MIN_PEERS + 1]
