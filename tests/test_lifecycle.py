@@ -12,6 +12,7 @@ from rounds.rules.lifecycle import (
     IllegalTransition,
     PollClosed,
     PollState,
+    RehearsalRunning,
     RoundInfo,
     accepts_votes,
     can_transition,
@@ -116,6 +117,9 @@ def test_rehearsal_votes_are_marked_and_kept_apart_from_real_rounds(engine):
             select(func.count()).select_from(participants).where(participants.c.simulated)
         ).scalar()
     assert marked == 40
+    with pytest.raises(RehearsalRunning):  # a real phone during the rehearsal: not mixed in
+        record_vote(engine, POLL, voter(engine), "a")
+    assert sum(tally(engine, POLL, 2).values()) == 40
     real = reset(engine, POLL)
     assert not real.simulated and real.round == 3
 

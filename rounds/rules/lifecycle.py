@@ -31,6 +31,10 @@ class PollClosed(RuntimeError):
     """A vote arrived while the poll's current round does not accept votes."""
 
 
+class RehearsalRunning(PollClosed):
+    """A real vote arrived while the current round is a rehearsal of simulated votes."""
+
+
 @dataclass(frozen=True)
 class RoundInfo:
     """One round of a poll, as stored (or the implicit first round of a poll never managed)."""
@@ -72,5 +76,5 @@ def can_transition(current: PollState, target: PollState) -> bool:
 
 
 def accepts_votes(info: RoundInfo, now: dt.datetime) -> bool:
-    """Tell whether a vote on this round counts now."""
-    return info.effective_state(now) is PollState.open
+    """Tell whether a real vote on this round counts now (never in a rehearsal round)."""
+    return info.effective_state(now) is PollState.open and not info.simulated

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
-from rounds.rules.lifecycle import PollClosed, accepts_votes
+from rounds.rules.lifecycle import PollClosed, RehearsalRunning, accepts_votes
 from rounds.store.engine import upsert, utcnow
 from rounds.store.polls import current_round_in
 from rounds.store.tables import votes
@@ -13,12 +13,16 @@ from rounds.store.tables import votes
 def record_vote(engine: Engine, poll_id: str, participant_id: str, option_key: str) -> int:
     """Store (or change) a vote in the poll's current round; return that round.
 
-    Repeating the same call changes nothing. Raises `PollClosed` if the round takes no votes.
+    Repeating the same call changes nothing. Raises `PollClosed` if the round takes no votes,
+    `RehearsalRunning` (a `PollClosed`) if it is a rehearsal: real votes never mix with
+    simulated ones.
     """
     now = utcnow()
     with engine.begin() as conn:
         info = current_round_in(conn, poll_id)
         if not accepts_votes(info, now):
+            if info.simulated:
+                raise RehearsalRunning(f"poll {poll_id} round {info.round} is a rehearsal")
             raise PollClosed(f"poll {poll_id} round {info.round} is not open")
         upsert(
             conn,
