@@ -15,6 +15,7 @@ from rounds.routes import attestation_routes, join_routes, live_routes
 from rounds.security import allowed_hosts, hardening
 from rounds.store.engine import open_engine
 from rounds.ui.server_socket import send_small_messages_at_once
+from rounds.web.static import static_files
 
 settings = settings_from_env()
 send_small_messages_at_once()  # before Streamlit binds its port
@@ -45,7 +46,10 @@ app = st.App(
         *join_routes(),
         *live_routes(LiveFeed(_engine), known_polls),
     ],
-    middleware=hardening(
-        allowed_hosts(os.environ.get("ROUNDS_ALLOWED_HOSTS")), os.environ.get("ROUNDS_REPLICA")
-    ),
+    middleware=[
+        *hardening(
+            allowed_hosts(os.environ.get("ROUNDS_ALLOWED_HOSTS")), os.environ.get("ROUNDS_REPLICA")
+        ),
+        static_files(),  # inside the hardening: its responses get the security headers too
+    ],
 )

@@ -1,0 +1,1 @@
+"""HTTP-level code added to Streamlit's server: no Streamlit import."""
