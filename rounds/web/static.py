@@ -349,7 +349,8 @@ def write_precompressed(files: dict[str, Path], dest: Path, workers: int = 2) ->
     """Copy `files` (URL path -> file) under `dest` with `.gz` and `.br` beside the compressible.
 
     For a server that sends a file's precompressed neighbour as it is (nginx `gzip_static`,
-    `brotli_static`). The folder is written next to `dest` and renamed into place at the end.
+    `brotli_static`). The folder is written next to `dest` and renamed into place at the end;
+    `dest` must not exist yet (if another process wrote it meanwhile, that copy is kept).
     """
     staging = dest.with_name(dest.name + f".{os.getpid()}.tmp")
     shutil.rmtree(staging, ignore_errors=True)
@@ -370,9 +371,12 @@ def write_precompressed(files: dict[str, Path], dest: Path, workers: int = 2) ->
 
     with ThreadPoolExecutor(workers) as pool:  # zlib and brotli release the GIL
         list(pool.map(one, sorted(files.items())))
-    if dest.exists():
-        shutil.rmtree(dest)
-    staging.rename(dest)
+    try:
+        staging.rename(dest)
+    except OSError:  # written meanwhile by another process: theirs is the same
+        shutil.rmtree(staging, ignore_errors=True)
+        if not dest.is_dir():
+            raise
 
 
 def streamlit_files(root: Path | None = None) -> dict[str, Path]:
