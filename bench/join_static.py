@@ -1,6 +1,6 @@
 """What a cold join's static part costs the server: CPU and bytes per join, per request.
 
-    .venv/bin/python bench/join_static.py [--joins 30] [--phones 4] [--app-dir DIR]
+    .venv/bin/python bench/join_static.py [--joins 30] [--phones 4] [--app-dir DIR] [--only /static]
 
 Starts a fresh server (`--app-dir`: another checkout, e.g. a `git archive` of an older commit,
 to compare), lets one participant vote (as in a room: the live-results component's files exist
@@ -31,8 +31,13 @@ from bench.loadgen import replay, server  # noqa: E402
 from bench.loadgen.participant import Plan, Record, take_part  # noqa: E402
 
 
-async def measure(srv: server.Server, joins: int, phones: int, settle: float) -> dict:
-    """Replay the recording `joins` times against `srv`; return CPU and bytes per join."""
+async def measure(
+    srv: server.Server, joins: int, phones: int, settle: float, only: str = "/"
+) -> dict:
+    """Replay the recording `joins` times against `srv`; return CPU and bytes per join.
+
+    `only` keeps the requests whose path starts with it (`/static/`: Streamlit's files alone).
+    """
     recording = replay.load()
     # One participant first: the live-results component's files exist once a run declared it.
     warmup = Record(-1)
@@ -44,7 +49,8 @@ async def measure(srv: server.Server, joins: int, phones: int, settle: float) ->
         raise SystemExit(
             "the app serves other files than the recording:\n  " + "\n  ".join(problems)
         )
-    await replay.fetch_all(srv.host, srv.port, recording.all)
+    requests = [r for r in recording.all if r.path.startswith(only)]
+    await replay.fetch_all(srv.host, srv.port, requests)
     await asyncio.sleep(settle)
     before = server.sample(srv.proc.pid)
     started = time.monotonic()
@@ -54,20 +60,20 @@ async def measure(srv: server.Server, joins: int, phones: int, settle: float) ->
     async def phone() -> None:
         while queue:
             queue.pop()
-            results.append(await replay.fetch_all(srv.host, srv.port, recording.all))
+            results.append(await replay.fetch_all(srv.host, srv.port, requests))
 
     await asyncio.gather(*(phone() for _ in range(phones)))
     wall = time.monotonic() - started
     after = server.sample(srv.proc.pid)
     cpu = after.cpu_s - before.cpu_s
-    requests = sum(r.requests for r in results)
+    sent = sum(r.requests for r in results)
     mismatches = [m for r in results for m in r.mismatches]
     return {
         "joins": joins,
-        "requests per join": requests / joins,
+        "requests per join": sent / joins,
         "KiB per join": sum(r.bytes for r in results) / joins / 1024,
         "server CPU per join (ms)": cpu / joins * 1000,
-        "server CPU per request (ms)": cpu / requests * 1000,
+        "server CPU per request (ms)": cpu / sent * 1000,
         "wall (s)": wall,
         "mismatches": len(mismatches),
         "load average before": os.getloadavg()[0],
@@ -81,12 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phones", type=int, default=4, help="joins replayed at once")
     parser.add_argument("--settle", type=float, default=10, help="seconds after the warm-up")
     parser.add_argument("--app-dir", type=Path, default=ROOT)
+    parser.add_argument("--only", default="/", help="replay only paths starting with this")
     args = parser.parse_args(argv)
     with (
         tempfile.TemporaryDirectory(prefix="rounds-join-static-") as folder,
         server.running(Path(folder) / "server", root=args.app_dir.resolve()) as srv,
     ):
-        figures = asyncio.run(measure(srv, args.joins, args.phones, args.settle))
+        figures = asyncio.run(measure(srv, args.joins, args.phones, args.settle, args.only))
     print(f"app: {args.app_dir}")
     for name, value in figures.items():
         print(f"  {name:<30} {value:.2f}" if isinstance(value, float) else f"  {name:<30} {value}")
