@@ -248,10 +248,10 @@ class StaticFiles:
         path: str = scope["path"]
         if path.startswith(PREFIX):
             name = path[1:]
-            entry = self.store.cached(name) or await anyio.to_thread.run_sync(self.store.load, name)
-            if entry is None:
+            if name not in self.store.paths:  # no file of the folder, wherever the path points
                 await _send_plain(send, 404, b"Not found.")
                 return
+            entry = self.store.cached(name) or await anyio.to_thread.run_sync(self.store.load, name)
             await _send_entry(scope, send, entry)
             return
         if self.index is not None and _wants_html(scope) and scope["method"] == "GET":
