@@ -346,14 +346,14 @@ def _traffic(a: argparse.Namespace) -> str:
         return (
             "\nEach participant fetched only the page, `/_stcore/health`, `host-config`, the"
             " attestation image and the live-results frame's files over HTTP: not Streamlit's"
-            " scripts, styles and fonts.\n"
+            " scripts, styles and fonts."
         )
     recorded = json.loads(a.recording.read_text(encoding="utf-8"))
     return (
         f"\nEach participant replayed every HTTP request of a real cold join as well"
         f" (`{a.recording.relative_to(ROOT)}`, {len(recorded['requests'])} requests recorded"
         f" {recorded['recorded'][:10]} from Chromium: Streamlit's scripts, styles and fonts with"
-        " Chromium's `Accept-Encoding`, over six kept-alive connections).\n"
+        " Chromium's `Accept-Encoding`, over six kept-alive connections)."
     )
 
 
