@@ -112,7 +112,6 @@ class Entry:
     cache_control: str
     gzip: bytes | None = None
     br: bytes | None = None  # filled later by the background thread
-    br_queued: bool = False
 
     @property
     def compressible(self) -> bool:
@@ -167,7 +166,7 @@ class StaticStore:
         # Every file, by its path relative to the folder: a request can only name one of these.
         self.paths = {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
         self._entries: dict[str, Entry] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # `load` queues the brotli work while holding it
         self._queue: queue.Queue = queue.Queue()
         self._worker: threading.Thread | None = None
 
@@ -210,9 +209,8 @@ class StaticStore:
                     path.read_bytes(), path.suffix.lower(), IMMUTABLE if hashed else REVALIDATE
                 )
                 self._entries[name] = found
-        if found.compressible and found.br is None and not found.br_queued:
-            found.br_queued = True
-            self._later(lambda: _add_brotli(found))
+                if found.compressible:  # brotli once, by the background thread
+                    self._later(lambda: _add_brotli(found))
         return found
 
     def warm(self, names: Iterable[str]) -> None:
