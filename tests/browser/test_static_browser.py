@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -44,16 +45,22 @@ class Network:
             "from_cache": response.get("fromDiskCache") or response.get("fromMemoryCache"),
         }
 
+    def under(self, prefix: str) -> list[dict]:
+        """Return the responses whose path starts with `prefix` (`/static/`: Streamlit's)."""
+        return [r for r in self.responses.values() if urlsplit(r["url"]).path.startswith(prefix)]
+
     def scripts(self) -> list[dict]:
         """Return the responses for Streamlit's scripts (`/static/js/`)."""
-        return [r for r in self.responses.values() if "/static/js/" in r["url"]]
+        return self.under("/static/js/")
 
-    def from_network(self, part: str) -> list[str]:
-        """Return the URLs containing `part` that the server answered (not the cache)."""
+    def from_network(self, prefix: str) -> list[str]:
+        """Return the URLs under `prefix` that the server answered (not the cache)."""
         return [
             r["url"]
             for rid, r in self.responses.items()
-            if part in r["url"] and rid not in self.cached and not r["from_cache"]
+            if urlsplit(r["url"]).path.startswith(prefix)
+            and rid not in self.cached
+            and not r["from_cache"]
         ]
 
 
@@ -124,7 +131,7 @@ def test_through_nginx_the_static_files_come_from_nginx_compressed(cluster, brow
     network = Network(context, page)
     join(page, cluster.url)
 
-    static = [r for r in network.responses.values() if "/static/" in r["url"]]
+    static = network.under("/static/")
     assert len(static) > 20
     for response in static:
         assert response["headers"].get("x-served-by") == "nginx-static", response["url"]
