@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from rounds.security import SecurityHeaders
 from rounds.web.static import (
     IMMUTABLE,
-    StaticFiles,
+    CompressedStaticFiles,
     StaticStore,
     accepted,
     linked_files,
@@ -60,7 +60,7 @@ def client(folder, store):
 
     app = Starlette(
         routes=[Route("/other", other), Route("/{path:path}", page)],
-        middleware=[Middleware(SecurityHeaders), Middleware(StaticFiles, store=store)],
+        middleware=[Middleware(SecurityHeaders), Middleware(CompressedStaticFiles, store=store)],
     )
     return TestClient(app)
 
@@ -144,7 +144,7 @@ def test_other_html_passes_through(client):
     ],
 )
 def test_a_path_outside_the_folders_files_is_refused(store, path):
-    status, body = asyncio.run(raw_get(StaticFiles(refuse_all, store), unquote(path)))
+    status, body = asyncio.run(raw_get(CompressedStaticFiles(refuse_all, store), unquote(path)))
     assert status == 404
     assert b"not for the web" not in body
     assert b"<!DOCTYPE html>" not in body

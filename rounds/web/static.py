@@ -2,7 +2,7 @@
 
 Streamlit 1.67 sends the files of its `static` folder uncompressed through the Python process
 and leaves compression to a proxy in front; a phone joining a room downloads about 2.9 MB of
-them. `StaticFiles` (an ASGI middleware added through `st.App(middleware=...)`) answers
+them. `CompressedStaticFiles` (an ASGI middleware added through `st.App(middleware=...)`) answers
 `GET /static/...` itself, from the static folder of the installed Streamlit:
 
 - each file is read once; a compressible one (scripts, styles, SVG, JSON) is gzipped (level 9)
@@ -227,7 +227,7 @@ def _add_brotli(entry: Entry) -> None:
     entry.br = compress_brotli(entry.body)
 
 
-class StaticFiles:
+class CompressedStaticFiles:
     """ASGI middleware: Streamlit's static files and page HTML, compressed once and cached."""
 
     def __init__(self, app: ASGIApp, store: StaticStore) -> None:
@@ -340,7 +340,7 @@ def static_files(root: Path | None = None, warm: bool = True) -> Middleware:
     store = StaticStore(root or streamlit_static_dir())
     if warm and "index.html" in store.paths:
         store.warm(linked_files(store.paths["index.html"].read_bytes()))
-    return Middleware(StaticFiles, store=store)
+    return Middleware(CompressedStaticFiles, store=store)
 
 
 def write_precompressed(files: dict[str, Path], dest: Path, workers: int = 2) -> None:
