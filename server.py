@@ -15,6 +15,7 @@ from rounds.ui.server_socket import refuse_large_client_frames, send_small_messa
 from rounds.web.live import LiveFeed
 from rounds.web.routes import attestation_routes, join_routes, live_routes
 from rounds.web.security import allowed_hosts, connection_ceilings, hardening
+from rounds.web.static import static_files
 
 logs.configure()  # ROUNDS_LOG_LEVEL, before anything can log
 try:
@@ -40,7 +41,8 @@ app = st.App(
         *join_routes(),
         *live_routes(LiveFeed(resources.engine), known_polls, settings.secret_key),
     ],
-    middleware=hardening(
-        allowed_hosts(settings.allowed_hosts), settings.replica, connection_ceilings()
-    ),
+    middleware=[
+        *hardening(allowed_hosts(settings.allowed_hosts), settings.replica, connection_ceilings()),
+        static_files(),  # inside the hardening: its responses get the security headers too
+    ],
 )

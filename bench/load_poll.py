@@ -8,6 +8,9 @@ checkout, `--patches` applies what-if changes from bench/loadgen/variant.py), wa
 participant, then starts N participants spread over `--ramp` seconds. Each opens
 `/poll?module=asparaginase-aya-all`, passes the HCP gate, picks an option, votes and stays
 `--stay` seconds on the live results, sending the fragment's auto-reruns as a browser does.
+Each also replays every other HTTP request of a real phone's cold join, recorded by
+`bench/record_join.py` (`--recording`; `--no-replay` leaves them out); the run stops at once if
+the app no longer serves the files the recording holds.
 Prints session start, gate, vote round trip, freshness (vote stored -> other participants'
 results counting it), fragment refreshes, server CPU and memory, and votes lost (acknowledged
 votes missing from the database). `--profile FILE` samples the server with py-spy (if
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 import random
 import re
@@ -33,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.loadgen import cluster, docs, profile, server, stats  # noqa: E402
+from bench.loadgen import cluster, docs, profile, replay, server, stats  # noqa: E402
 from bench.loadgen.participant import Plan, Record, take_part  # noqa: E402
 from bench.loadgen.stats import p50_p95, seconds  # noqa: E402
 
@@ -65,15 +69,27 @@ async def run_load(srv: server.Server, args: argparse.Namespace) -> Outcome:
     """Warm the server, run N participants against it and collect the measurements."""
     low, high = args.think
     assets = not args.no_assets
-    plan = Plan(stay=args.stay, think=(low, high), timeout=args.timeout, assets=assets)
+    recording = None if args.no_replay else replay.load(args.recording)
+    plan = Plan(
+        stay=args.stay, think=(low, high), timeout=args.timeout, assets=assets, recording=recording
+    )
     watch = server.ProcWatch(srv.pids)
 
     warmup = Record(-1)
-    warm_plan = Plan(stay=3, think=(0.2, 0.4), timeout=args.timeout, assets=assets)
+    warm_plan = Plan(
+        stay=3, think=(0.2, 0.4), timeout=args.timeout, assets=assets, recording=recording
+    )
     await take_part(warmup, srv.host, srv.port, warm_plan, random.Random(0))
     if warmup.error:
         raise RuntimeError(f"warm-up participant failed: {warmup.error}")
-    await asyncio.sleep(2)
+    if recording is not None:
+        problems = await replay.check(srv.host, srv.port, recording)
+        if problems:
+            raise SystemExit(
+                f"the running app serves other files than {args.recording} holds; record the"
+                " join again (bench/record_join.py):\n  " + "\n  ".join(problems)
+            )
+    await asyncio.sleep(2 if recording is None else 8)  # brotli of what the warm-up fetched
     idle = watch.take()
     if idle is None:
         raise RuntimeError("the server process is gone")
@@ -168,6 +184,7 @@ def rows(out: Outcome) -> list[tuple[str, str, str]]:
 
     return [
         ("participants finished / started", f"{len(ok)} / {out.n}", "all"),
+        *_replay_rows(recs),
         ("session start p50 / p95 (s)", spread("session_start"), ""),
         ("gate submit round trip p50 / p95 (s)", spread("gate_rtt"), ""),
         ("option pick (rerun) p50 / p95 (s)", spread("choice_rtt"), ""),
@@ -223,6 +240,30 @@ def rows(out: Outcome) -> list[tuple[str, str, str]]:
     ]
 
 
+def _replay_rows(recs: list[Record]) -> list[tuple[str, str, str]]:
+    """Return the rows on the recorded join's HTTP requests the participants replayed."""
+    replayed = [r.replayed for r in recs if r.replayed is not None]
+    if not replayed:
+        return []
+    frames = [r.live for r in recs if r.live is not None]
+    mismatches = sum(len(f.mismatches) for f in replayed) + sum(len(v.mismatches) for v in frames)
+    requests = sum(f.requests for f in replayed)
+    kib = (sum(f.bytes for f in replayed) + sum(v.assets_bytes for v in frames)) / 1024
+    return [
+        (
+            "recorded HTTP requests replayed per participant; KiB received; status mismatches",
+            f"{requests / len(replayed):.0f} + the live-results frame's; "
+            f"{kib / len(replayed):,.0f}; {mismatches}",
+            "0 mismatches",
+        ),
+        (
+            "page-load requests (6 connections) p50 / p95 (s)",
+            p50_p95([r.static_load for r in recs if r.static_load is not None]),
+            "",
+        ),
+    ]
+
+
 def _refresh_rows(n: int, counters: list, lives: list) -> list[tuple[str, str, str]]:
     """Return the rows on how results reached viewers: fragment reruns, or the live stream."""
     found = []
@@ -274,6 +315,8 @@ def section(out: Outcome) -> str:
         extra += f" --app-dir {a.app_dir}"
     if a.no_assets:
         extra += " --no-assets"
+    if a.no_replay:
+        extra += " --no-replay"
     if a.patches:
         extra += f" --patches {a.patches}"
     if a.nice:
@@ -291,9 +334,27 @@ Measured on {dt.date.today().isoformat()}; this section is rewritten by
 
 Machine: {box["cpu"]}, {box["cpus"]} CPUs, {box["memory"]} memory, {box["os"]}, Python
 {box["python"]}; the load generator runs on the same machine. Run wall time {out.wall_s:.0f} s.
+{_traffic(a)}
 
 {table(out)}
 {problems}"""
+
+
+def _traffic(a: argparse.Namespace) -> str:
+    """Say what HTTP traffic each simulated phone made besides the websocket."""
+    if a.no_replay:
+        return (
+            "\nEach participant fetched only the page, `/_stcore/health`, `host-config`, the"
+            " attestation image and the live-results frame's files over HTTP: not Streamlit's"
+            " scripts, styles and fonts."
+        )
+    recorded = json.loads(a.recording.read_text(encoding="utf-8"))
+    return (
+        f"\nEach participant replayed every HTTP request of a real cold join as well"
+        f" (`{a.recording.relative_to(ROOT)}`, {len(recorded['requests'])} requests recorded"
+        f" {recorded['recorded'][:10]} from Chromium: Streamlit's scripts, styles and fonts with"
+        " Chromium's `Accept-Encoding`, over six kept-alive connections)."
+    )
 
 
 def write_docs(text: str) -> None:
@@ -326,6 +387,17 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=ROOT,
         help="run the app from this checkout (e.g. a `git archive` of another commit)",
+    )
+    parser.add_argument(
+        "--recording",
+        type=Path,
+        default=replay.RECORDING,
+        help="the recorded join whose HTTP requests each participant replays",
+    )
+    parser.add_argument(
+        "--no-replay",
+        action="store_true",
+        help="fetch only what the protocol client needs (the figures before the replay)",
     )
     parser.add_argument("--label", default="", help="a name for this variant in the docs")
     parser.add_argument(

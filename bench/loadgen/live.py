@@ -16,9 +16,10 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from bench.loadgen import replay
 from stclient import http
 from stclient.session import RunResult, Session
 
@@ -35,6 +36,7 @@ class LiveCounters:
     connects: int = 0
     events: int = 0
     errors: int = 0
+    mismatches: list[str] = field(default_factory=list)  # replayed files answered otherwise
 
 
 def component_args(run: RunResult) -> tuple[Any, dict] | None:
@@ -50,11 +52,17 @@ class LiveResults:
     """One participant's live-results iframe: its files, its EventSource and what it shows."""
 
     def __init__(
-        self, session: Session, on_total: Callable[[float, int], None], *, assets: bool = True
+        self,
+        session: Session,
+        on_total: Callable[[float, int], None],
+        *,
+        assets: bool = True,
+        frame_files: list[replay.Request] | None = None,
     ) -> None:
         self.session = session
         self.on_total = on_total
         self.assets = assets
+        self.frame_files = frame_files  # a recorded join's list of the iframe's files
         self.args: dict | None = None
         self.counters = LiveCounters()
         self._stream_path: str | None = None
@@ -105,6 +113,18 @@ class LiveResults:
         self._stream_path = None
 
     async def _load_iframe(self, name: str) -> None:
+        if self.frame_files is not None:
+            fetched = await replay.fetch_all(
+                self.session.host,
+                self.session.port,
+                self.frame_files,
+                self.session.cookies,
+                self.session.timeout,
+            )
+            self.counters.assets_bytes += fetched.bytes
+            self.counters.errors += len(fetched.mismatches)
+            self.counters.mismatches += fetched.mismatches
+            return
         base = f"/component/{name}/"
         query = f"?streamlitUrl=http%3A%2F%2F{self.session.host}%3A{self.session.port}%2F"
         for path in (base + "index.html" + query, base + "live.css", PLOTLY_JS, base + "live.js"):

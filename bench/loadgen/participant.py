@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from itsdangerous import URLSafeTimedSerializer
 
+from bench.loadgen import replay
 from bench.loadgen.live import LiveCounters, LiveResults
 from stclient.session import RunResult, Session, SessionCounters, SessionError
 
@@ -34,6 +35,7 @@ class Plan:
     think: tuple[float, float] = (1.0, 3.0)
     timeout: float = 60.0
     assets: bool = True  # load the live-results iframe's files (plotly.min.js included)
+    recording: replay.Recording | None = None  # replay a real join's other requests too
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Record:
     participant_id: str | None = None
     opened_at: float | None = None
     session_start: float | None = None
+    static_load: float | None = None  # the recorded page-load requests, all six connections
+    replayed: replay.Fetched | None = None
     gate_rtt: float | None = None
     choice_rtt: float | None = None
     vote_sent_at: float | None = None
@@ -103,11 +107,22 @@ async def open_poll(
     session: Session,
     live: LiveResults,
     connecting: asyncio.Semaphore | None = None,
+    recording: replay.Recording | None = None,
 ) -> None:
-    """Load the poll page and open its websocket; the first run must draw the gate form."""
+    """Load the poll page and open its websocket; the first run must draw the gate form.
+
+    With a `recording`, first fetch what a browser fetches at page load besides the page
+    itself (Streamlit's scripts, styles and fonts): the first run cannot start without them.
+    """
     record.step = "open"
     async with connecting or contextlib.nullcontext():
         record.opened_at = time.time()
+        if recording is not None:
+            started = time.monotonic()
+            record.replayed = await replay.fetch_all(
+                session.host, session.port, recording.page_load, timeout=session.timeout
+            )
+            record.static_load = time.monotonic() - started
         started = time.monotonic()
         run = await session.open()
         record.session_start = time.monotonic() - started
@@ -178,11 +193,12 @@ async def take_part(
     session = Session(
         host, port, plan.page, plan.query, on_heading=record.observe, timeout=plan.timeout
     )
-    live = LiveResults(session, record.observe_total, assets=plan.assets)
+    frame = plan.recording.frame if plan.recording else None
+    live = LiveResults(session, record.observe_total, assets=plan.assets, frame_files=frame)
     record.counters, record.live = session.counters, live.counters
 
     try:
-        await open_poll(record, session, live, connecting)
+        await open_poll(record, session, live, connecting, plan.recording)
         await pass_gate(record, session, live)
 
         await asyncio.sleep(rng.uniform(*plan.think))
