@@ -349,3 +349,21 @@ def test_a_vote_for_a_retired_option_reads_as_not_voted(monkeypatch, tmp_path):
     at.radio(key="poll_choice").set_value("would_not_use")
     at.button(key="poll_vote").click().run()
     assert "Your vote: **No, I would not use it**" in texts(at)
+
+
+def test_completion_follows_the_modules_rule_and_says_what_is_missing(monkeypatch, tmp_path):
+    """A learner who never opened the article was told "You have completed this module"."""
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "completion")
+    attest(at)
+    engine, pid = resources.engine(), at.session_state["participant_id"]
+    take(engine, pid, "post", {q.key: q.correct for q in QUESTIONS})  # passed
+    save_evaluation(engine, MODULE.slug, pid, {s.key: 4 for s in MODULE.evaluation.statements})
+    at.run()
+    assert "You have completed this module." not in texts(at)
+    missing = [link.proto.label for link in at.get("page_link")]
+    assert "Read the article" in missing and "Pass the self-assessment" not in missing
+    assert "cert_name" not in [field.key for field in at.text_input]  # no certificate yet
+    open_page(at, "article")  # reading it is the last step the rule asks for
+    open_page(at, "completion")
+    assert "You have completed this module." in texts(at)

@@ -310,3 +310,15 @@ def test_an_expired_module_is_not_available_to_learners(content):
     day = datetime.date
     assert set(catalog.available(day(2026, 1, 31))) == {FIRST, "old-module"}
     assert set(catalog.available(day(2026, 2, 1))) == {FIRST}
+
+
+def test_a_completion_rule_asking_for_a_section_the_module_lacks_is_reported(content):
+    def change(data: dict) -> None:
+        del data["poll"]
+        data["completion"] = ["article", "post_test", "poll"]
+
+    edit_module(content, change)
+    (msg,) = messages(content)
+    assert "completion requires poll, which the module lacks" in msg
+    edit_module(content, lambda d: d.update(completion=["article", "no_such_step"]))
+    assert any("completion.1" in m for m in messages(content))

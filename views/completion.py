@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rounds.rules.progress import TO_DO
 from rounds.ui.certificate_widgets import draw_certificate
 from rounds.ui.modules import require_module
 from rounds.ui.progress_bar import draw_progress
@@ -11,20 +12,10 @@ module = require_module()
 progress = draw_progress(module)
 st.title("Completion")
 if not progress.complete:
-    st.info("To complete the module, pass the self-assessment and submit the evaluation.")
-    missing = [label for label, done in progress.steps()[2:4] if not done]
-    st.write("Still to do: " + ", ".join(missing) + ".")
-    st.page_link(
-        "views/quiz.py",
-        label="Self-assessment",
-        icon=":material/quiz:",
-        query_params={"module": module.slug},
-    )
-    st.page_link(
-        "views/evaluation.py",
-        label="Evaluation",
-        icon=":material/rate_review:",
-        query_params={"module": module.slug},
-    )
+    # The module's own completion rule (content), step by step: what is still missing.
+    st.info("To complete this module and get its certificate, you still need to:")
+    for step in progress.missing:
+        label, page = TO_DO[step]
+        st.page_link(page, label=label, query_params={"module": module.slug})
     st.stop()
 draw_certificate(module, progress)

@@ -272,6 +272,18 @@ class Poll(Strict):
     evidence: list[Evidence] = Field(default_factory=list, max_length=8)
 
 
+class Requirement(StrEnum):
+    """A step the module's completion (and certificate) requires."""
+
+    article = "article"  # the article opened
+    post_test = "post_test"  # the self-assessment after reading passed
+    evaluation = "evaluation"  # the evaluation submitted
+    poll = "poll"  # a vote in the opinion poll
+
+
+DEFAULT_COMPLETION = (Requirement.article, Requirement.post_test, Requirement.evaluation)
+
+
 class Module(Strict):
     slug: Slug
     title: Text
@@ -292,6 +304,28 @@ class Module(Strict):
     quiz: Quiz | None = None
     evaluation: Evaluation | None = None
     poll: Poll | None = None
+    # What completing the module takes: the certificate is offered only once all are done.
+    completion: list[Requirement] = Field(
+        default_factory=lambda: [
+            Requirement.article,
+            Requirement.post_test,
+            Requirement.evaluation,
+        ],
+        min_length=1,
+    )
+
+    @model_validator(mode="after")
+    def _completion_needs_its_sections(self) -> Module:
+        sections = {
+            Requirement.post_test: self.quiz,
+            Requirement.evaluation: self.evaluation,
+            Requirement.poll: self.poll,
+        }
+        lacking = [r.value for r in self.completion if r in sections and sections[r] is None]
+        if lacking:
+            raise ValueError(f"completion requires {', '.join(lacking)}, which the module lacks")
+        _require_unique([r.value for r in self.completion], "completion step")
+        return self
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Module:

@@ -12,6 +12,13 @@ if TYPE_CHECKING:
     from rounds.store.standing import Standing
 
 ARTICLE_OPENED = "article_opened"
+# What each completion requirement (`content.schema.Requirement`) asks, and where it is done.
+TO_DO = {
+    "article": ("Read the article", "views/article.py"),
+    "post_test": ("Pass the self-assessment", "views/quiz.py"),
+    "evaluation": ("Submit the evaluation", "views/evaluation.py"),
+    "poll": ("Vote in the opinion poll", "views/poll.py"),
+}
 COMPLETED = "completed"
 
 
@@ -31,6 +38,7 @@ class Progress:
     evaluated: bool
     voted: bool
     stored: Standing  # the learner's attempts, answers and votes, for the page to draw
+    required: tuple[str, ...] = ("article", "post_test", "evaluation")  # the module's rule
 
     def steps(self) -> list[tuple[str, bool]]:
         """Return (step label, done) in the order a learner meets them."""
@@ -43,9 +51,20 @@ class Progress:
         ]
 
     @property
+    def missing(self) -> list[str]:
+        """Return the steps the module's completion rule still needs (`Requirement` values)."""
+        done = {
+            "article": self.read_article,
+            "post_test": self.passed,
+            "evaluation": self.evaluated,
+            "poll": self.voted,
+        }
+        return [step for step in self.required if not done[step]]
+
+    @property
     def complete(self) -> bool:
-        """Tell whether the module is completed: post-test passed and evaluation submitted."""
-        return self.passed and self.evaluated
+        """Tell whether every step the module's completion rule requires is done."""
+        return not self.missing
 
 
 def progress_of(module: Module, facts: Standing) -> Progress:
@@ -61,4 +80,5 @@ def progress_of(module: Module, facts: Standing) -> Progress:
         evaluated=bool(facts.evaluation) or module.evaluation is None,
         voted=module.poll is None or bool(facts.votes),
         stored=facts,
+        required=tuple(r.value for r in module.completion),
     )
