@@ -367,3 +367,26 @@ def test_completion_follows_the_modules_rule_and_says_what_is_missing(monkeypatc
     open_page(at, "article")  # reading it is the last step the rule asks for
     open_page(at, "completion")
     assert "You have completed this module." in texts(at)
+
+
+def test_a_wrong_answer_is_marked_wrong_and_the_right_one_right_each_in_words(
+    monkeypatch, tmp_path
+):
+    """The whole feedback box was red, the right answer's explanation included."""
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "quiz")
+    attest(at)
+    at.button(key="quiz_start").click().run()
+    question = QUESTIONS[0]
+    options = {o.key: o for o in question.options}
+    wrong = next(key for key in options if key != question.correct)
+    quiz_radio(at).set_value(wrong)
+    (check,) = [b for b in at.button if b.key and b.key.startswith("quiz_check_")]
+    check.click().run()
+    (mistake,), (right,) = at.error, at.success
+    assert mistake.value.startswith("✗ **Not quite.**")
+    assert options[wrong].explanation in mistake.value
+    assert options[question.correct].explanation not in mistake.value
+    assert right.value.startswith("✓ **The right answer:")
+    assert options[question.correct].explanation in right.value and "Source:" in right.value
+    assert ".." not in right.value.replace("...", "")  # no doubled full stop

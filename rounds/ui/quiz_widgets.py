@@ -122,15 +122,21 @@ def _finish(module: Module, attempt_id: int) -> None:
 
 
 def _feedback(module: Module, question: Question, chosen: str) -> None:
-    """Draw the verdict, the explanations and the source as one box (one element per answer)."""
+    """Mark the chosen answer right or wrong and the right one right, each with its explanation.
+
+    Each box says in words and with a sign which answer it is about, never by colour alone: on
+    a wrong answer, the red box holds only the chosen option's explanation and the green box
+    the right answer's, with the source.
+    """
     options = {o.key: o for o in question.options}
-    right = is_correct(question, chosen)
-    lines = [("Correct. " if right else "Not quite. ") + options[chosen].explanation]
-    if not right:
-        correct = options[question.correct]
-        lines.append(f"**The answer is: {correct.text}.** {correct.explanation}")
-    lines.append(f"Source: {_reference(module, question.source)}")
-    (st.success if right else st.error)("\n\n".join(lines))
+    source = f"Source: {_reference(module, question.source)}"
+    if is_correct(question, chosen):
+        st.success(f"✓ **Correct.** {options[chosen].explanation}\n\n{source}")
+        return
+    correct = options[question.correct]
+    st.error(f"✗ **Not quite.** {options[chosen].explanation}")
+    answer = correct.text.rstrip(".")  # the sentence adds its own full stop
+    st.success(f"✓ **The right answer: {answer}.** {correct.explanation}\n\n{source}")
 
 
 def draw_posttest(module: Module, stored: Standing) -> None:
