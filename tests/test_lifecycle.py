@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from sqlalchemy import func, inspect, select, text
@@ -83,12 +82,12 @@ def test_closed_and_draft_rounds_reject_votes(engine):
         record_vote(engine, POLL, pid, "b")
 
 
-def test_timer_set_on_opening_closes_the_stored_round(engine):
+def test_timer_set_on_opening_closes_the_stored_round(engine, clock):
     reset(engine, POLL)
     info = set_state(engine, POLL, PollState.open, close_after=1)
     assert info.closes_at is not None
     record_vote(engine, POLL, voter(engine), "a")
-    time.sleep(1.2)
+    clock.now += dt.timedelta(seconds=1.2)  # the timer runs out (no sleep: an injected clock)
     with pytest.raises(PollClosed):
         record_vote(engine, POLL, voter(engine), "a")
 

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, func, inspect, select, text
 
 from rounds.rules.lifecycle import PollState
-from rounds.rules.quiz import question_set
+from rounds.rules.quiz import question_fingerprint
 from rounds.store.engine import MIGRATIONS, head_revision, migrate, open_engine, revision
 from rounds.store.participants import latest_attestation, new_participant_id, record_attestation
 from rounds.store.polls import reset, set_state
@@ -91,7 +91,7 @@ def stored_scores(engine) -> dict[int, tuple]:
         return {attempt: tuple(stored) for attempt, *stored in conn.execute(select(*columns))}
 
 
-ASKED = question_set(f"q{n}" for n in range(4))
+ASKED = question_fingerprint(f"q{n}" for n in range(4))
 
 
 def test_a_finished_attempt_keeps_its_number_correct_and_the_questions_asked(engine):

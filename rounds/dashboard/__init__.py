@@ -11,7 +11,6 @@ from rounds.store.analytics.evaluation import (
     evaluation_summary,
 )
 from rounds.store.analytics.export import aggregate_views, deidentified_rows
-from rounds.store.analytics.filters import EVERYTHING, Filters
 from rounds.store.analytics.learning import funnel, question_gain, score_distribution
 from rounds.store.analytics.paired import paired_gain
 from rounds.store.analytics.poll import (
@@ -24,6 +23,7 @@ from rounds.store.analytics.poll import (
     profession_labels,
     votes_over_time,
 )
+from rounds.store.analytics.query import EVERYTHING, Filters
 
 __all__ = [
     "BURST",

@@ -10,9 +10,9 @@ import pandas as pd
 from rounds.content.schema import Module, Site
 from rounds.documents.report import Outcomes
 from rounds.store.analytics.evaluation import commitment_to_change, evaluation_summary
-from rounds.store.analytics.filters import Filters
 from rounds.store.analytics.learning import funnel, question_gain, score_distribution
 from rounds.store.analytics.poll import poll_by_round
+from rounds.store.analytics.query import Filters
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

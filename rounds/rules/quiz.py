@@ -49,7 +49,7 @@ def score(quiz: Quiz, answers: dict[str, str]) -> Score:
     return Score(correct, len(quiz.questions))
 
 
-def question_set(keys: Iterable[str]) -> int:
+def question_fingerprint(keys: Iterable[str]) -> int:
     """Return a fingerprint of a set of question keys: the same set gives the same number.
 
     A finished attempt stores the fingerprint of the questions it answered; where it matches
@@ -74,7 +74,7 @@ def stored_result(answers: Iterable[tuple[str, bool]]) -> dict[str, int | None]:
     mask = sum(1 << i for i, key in enumerate(keys) if right[key])
     return {
         "correct": sum(1 for key in keys if right[key]),
-        "question_set": question_set(keys),
+        "question_set": question_fingerprint(keys),
         "correct_mask": mask if len(keys) <= MASK_QUESTIONS else None,
     }
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -73,14 +72,13 @@ def test_presenter_sees_phone_votes_live_and_closing_stops_votes(meeting_server,
     vote(phones[0], MODULE.poll.options[0].label)
     vote(phones[1], MODULE.poll.options[1].label)
     expect(live_results(phones[1]).get_by_text("Results so far (n = 2)")).to_be_visible()
-    voted = time.monotonic()
-    expect(status).to_contain_text("2 responses", timeout=2000)
-    assert time.monotonic() - voted < 2
-    presenter.wait_for_timeout(1200)
+    # The outcome, waited for generously; the latency is bench/'s (docs/performance.md).
+    expect(status).to_contain_text("2 responses", timeout=TIMEOUT)
     # The big screen uses the whole width, not the centred reading column of the other pages.
     assert presenter.get_by_test_id("stMainBlockContainer").bounding_box()["width"] > 1500
     if SHOTS:
         SHOTS.mkdir(parents=True, exist_ok=True)
+        presenter.wait_for_timeout(1200)  # the bars' transition, for the picture only
         presenter.screenshot(path=SHOTS / "presenter-1920x1080.png")
         phones[1].screenshot(path=SHOTS / "phone-poll-390x844.png", full_page=True)
 

@@ -63,7 +63,7 @@ def test_voters_on_two_replicas_see_the_combined_tally(cluster, browser):
         page.get_by_role("button", name="Vote").click()
     for _, page in pages:
         heading = live_results(page).get_by_role("heading", name="Results so far (n = 2)")
-        expect(heading).to_have_count(1, timeout=3000)
+        expect(heading).to_have_count(1, timeout=TIMEOUT)
     engine = open_engine(database_url)
     assert sum(tally(engine, POLL, 1).values()) == 2
     engine.dispose()

@@ -7,7 +7,7 @@ from sqlalchemy import Engine, func, select
 
 from rounds.content.schema import Module
 from rounds.rules.evaluation import summarise
-from rounds.store.analytics.filters import EVERYTHING, Filters, Who, reading, tally, within
+from rounds.store.analytics.query import EVERYTHING, Filters, Who, reading, real_counts, within
 from rounds.store.tables import evaluation_answers
 
 COMMITMENT_KEY = "change_practice"
@@ -34,7 +34,7 @@ def evaluation_summary(
         )
 
     with reading(engine) as conn:
-        found = tally(conn, query, filters, keys=2)
+        found = real_counts(conn, query, filters, keys=2)
     counts = [(key, value, n) for (key, value), (n,) in found.items()]
     return summarise(statements, counts)
 

@@ -11,16 +11,6 @@ from sqlalchemy import Engine, select
 
 from rounds.content.schema import Module
 from rounds.store.analytics.evaluation import evaluation_summary
-from rounds.store.analytics.filters import (
-    EVERYTHING,
-    Filters,
-    as_text,
-    counted_votes,
-    read_frame,
-    reading,
-    utc_series,
-    within,
-)
 from rounds.store.analytics.learning import funnel, question_gain, score_distribution
 from rounds.store.analytics.poll import (
     MIN_GROUP,
@@ -29,6 +19,16 @@ from rounds.store.analytics.poll import (
     poll_by_profession,
     poll_by_round,
     votes_over_time,
+)
+from rounds.store.analytics.query import (
+    EVERYTHING,
+    Filters,
+    as_text,
+    counted_votes,
+    read_frame,
+    reading,
+    utc_series,
+    within,
 )
 from rounds.store.tables import (
     attestations,

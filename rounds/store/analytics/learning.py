@@ -19,8 +19,8 @@ from sqlalchemy import (
 
 from rounds.content.schema import Module
 from rounds.rules.progress import ARTICLE_OPENED, COMPLETED
-from rounds.rules.quiz import Score, is_passing, question_set
-from rounds.store.analytics.filters import (
+from rounds.rules.quiz import Score, is_passing, question_fingerprint
+from rounds.store.analytics.query import (
     EVERYTHING,
     Filters,
     Who,
@@ -28,7 +28,7 @@ from rounds.store.analytics.filters import (
     everyone,
     finished_attempts,
     reading,
-    tally,
+    real_counts,
     within,
 )
 from rounds.store.tables import (
@@ -95,7 +95,7 @@ def attempt_score(module: Module):
         quiz_answers.c.question_key.in_(keys),
     )
     return case(
-        (quiz_attempts.c.question_set == question_set(keys), quiz_attempts.c.correct),
+        (quiz_attempts.c.question_set == question_fingerprint(keys), quiz_attempts.c.correct),
         else_=counted.scalar_subquery(),
     )
 
@@ -162,7 +162,7 @@ def funnel(engine: Engine, module: Module, filters: Filters = EVERYTHING) -> pd.
     """
     names = list(_steps(module, filters, everyone))
     with reading(engine) as conn:
-        found = tally(
+        found = real_counts(
             conn, lambda who: select(*_steps(module, filters, who).values()), filters, keys=0
         )
     counts = dict(zip(names, found.get((), [0] * len(names)), strict=True))
@@ -221,7 +221,7 @@ def score_distribution(
         return pd.DataFrame(columns=SCORE_COLUMNS)
     total = len(module.quiz.questions)
     with reading(engine) as conn:
-        found = tally(conn, lambda who: _scores(module, filters, who), filters, keys=2)
+        found = real_counts(conn, lambda who: _scores(module, filters, who), filters, keys=2)
     rows = [
         {
             "phase": phase,
@@ -255,7 +255,7 @@ def _stored(module: Module, filters: Filters, who: Who):
         select(quiz_attempts.c.phase, quiz_attempts.c.correct_mask, func.count())
         .where(
             *_in_range(module, filters, who),
-            quiz_attempts.c.question_set == question_set(keys),
+            quiz_attempts.c.question_set == question_fingerprint(keys),
             quiz_attempts.c.correct_mask.is_not(None),
         )
         .group_by(quiz_attempts.c.phase, quiz_attempts.c.correct_mask)
@@ -273,7 +273,7 @@ def _unstored(module: Module, filters: Filters, who: Who):
     keys = [q.key for q in module.quiz.questions]
     asked = quiz_answers.c.question_key.in_(keys)
     other = or_(
-        quiz_attempts.c.question_set != question_set(keys),
+        quiz_attempts.c.question_set != question_fingerprint(keys),
         quiz_attempts.c.question_set.is_(None),
         quiz_attempts.c.correct_mask.is_(None),
     )
@@ -303,8 +303,8 @@ def question_gain(engine: Engine, module: Module, filters: Filters = EVERYTHING)
     if module.quiz is None:
         return pd.DataFrame(columns=GAIN_COLUMNS)
     with reading(engine) as conn:
-        stored = tally(conn, lambda who: _stored(module, filters, who), filters, keys=2)
-        unstored = tally(conn, lambda who: _unstored(module, filters, who), filters, keys=2)
+        stored = real_counts(conn, lambda who: _stored(module, filters, who), filters, keys=2)
+        unstored = real_counts(conn, lambda who: _unstored(module, filters, who), filters, keys=2)
     per = {q.key: [0, 0, 0, 0] for q in module.quiz.questions}  # answers, right: pre, post
     keys = sorted(per)  # the order of the mask's bits
     for (phase, mask), (n,) in stored.items():

@@ -7,8 +7,8 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from rounds.content.schema import Module
-from rounds.rules.quiz import question_set
-from rounds.store.analytics.filters import EVERYTHING, Filters, finished_attempts, reading
+from rounds.rules.quiz import question_fingerprint
+from rounds.store.analytics.query import EVERYTHING, Filters, finished_attempts, reading
 from rounds.store.tables import participants, quiz_attempts
 
 PAIRED_COLUMNS = ["question_key", "prompt", "n", "pre_pct_correct", "post_pct_correct", "gain"]
@@ -20,7 +20,7 @@ def _attempts(engine: Engine, module: Module, filters: Filters) -> dict[str, dic
     Only attempts at the quiz's current questions count (their stored mask says which were
     right); simulated participants only when the filters ask for them.
     """
-    fingerprint = question_set(q.key for q in module.quiz.questions)
+    fingerprint = question_fingerprint(q.key for q in module.quiz.questions)
     found: dict[str, dict] = {}
     with reading(engine) as conn:
         for phase in ("pre", "post"):

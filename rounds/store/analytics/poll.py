@@ -11,7 +11,14 @@ from sqlalchemy import BigInteger, Engine, case, cast, extract, func, literal_co
 from rounds.content.schema import Gate, Module
 from rounds.rules.progress import poll_id
 from rounds.rules.tallies import poll_results
-from rounds.store.analytics.filters import EVERYTHING, Filters, Who, counted_votes, reading, tally
+from rounds.store.analytics.query import (
+    EVERYTHING,
+    Filters,
+    Who,
+    counted_votes,
+    reading,
+    real_counts,
+)
 from rounds.store.tables import attestations, participants, poll_rounds, votes
 
 MIN_GROUP = 5  # a profession with fewer voters than this is merged, so nobody stands out
@@ -57,7 +64,7 @@ def poll_by_round(engine: Engine, module: Module, filters: Filters = EVERYTHING)
     )
     with reading(engine) as conn:
         per_round: dict[int, dict[str, int]] = defaultdict(dict)
-        for (number, option_key), (n,) in tally(conn, counts, filters, keys=2).items():
+        for (number, option_key), (n,) in real_counts(conn, counts, filters, keys=2).items():
             per_round[number][option_key] = n
         stored = {
             r.round: (bool(r.simulated), r.archived_at is not None) for r in conn.execute(rounds)
@@ -141,7 +148,7 @@ def poll_by_profession(
 
     per_group: dict[str, dict[str | None, int]] = defaultdict(dict)
     with reading(engine) as conn:
-        for (profession, at), (n,) in tally(conn, query, filters, keys=2).items():
+        for (profession, at), (n,) in real_counts(conn, query, filters, keys=2).items():
             if profession is not None:
                 per_group[profession][options[at] if at < len(options) else None] = n
     order = [k for k in labels if k in per_group] + sorted(set(per_group) - set(labels))
@@ -203,7 +210,7 @@ def votes_over_time(
         )
 
     with reading(engine) as conn:
-        found = tally(conn, query, filters)
+        found = real_counts(conn, query, filters)
     starts = sorted(found)
     return pd.DataFrame(
         {

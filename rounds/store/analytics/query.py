@@ -114,7 +114,7 @@ def counted_votes(
     return conditions
 
 
-def tally(
+def real_counts(
     conn: Connection, build: Callable[[Who], Select], filters: Filters, keys: int = 1
 ) -> dict[tuple, list[int]]:
     """Run a grouped count for everyone, less the simulated participants' share unless asked.
