@@ -17,6 +17,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rounds import icon_font
+
 DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 
 # Streamlit's front end injects its styles at run time and plotly draws inline styles, hence
@@ -43,11 +45,18 @@ def _streamlit_index() -> Path:
     return origin.parent / "static" / "index.html"
 
 
-# Scripts: the app's own origin, plus exactly the inline scripts Streamlit's page ships (by hash).
+# Scripts: the app's own origin, plus exactly the inline scripts Streamlit's page ships and the
+# one Rounds adds to it (`rounds.icon_font`), by hash.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        " ".join(["script-src 'self' 'unsafe-eval'", *inline_script_hashes(_streamlit_index())]),
+        " ".join(
+            [
+                "script-src 'self' 'unsafe-eval'",
+                *inline_script_hashes(_streamlit_index()),
+                icon_font.script_hash(),
+            ]
+        ),
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
@@ -111,8 +120,13 @@ def allowed_hosts(configured: str | None) -> list[str]:
 
 
 def hardening(hosts: Iterable[str], replica: str | None = None) -> list[Middleware]:
-    """Return the middleware stack: host allow-list first, then the security headers."""
+    """Return the middleware stack: host allow-list first, then the security headers.
+
+    Last (nearest Streamlit, so it sees the page as Streamlit sends it): the script that keeps
+    the icon font from loading on pages that draw no icon.
+    """
     return [
         Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts)),
         Middleware(SecurityHeaders, replica=replica),
+        Middleware(icon_font.LazyIconFont),
     ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import socket
 from urllib.parse import urlsplit
 
 import pytest
 
+from rounds import icon_font
 from rounds.security import CONTENT_SECURITY_POLICY
 from tests.browser.conftest import running_server
 
@@ -18,10 +20,14 @@ def server(tmp_path_factory):
         yield base
 
 
-def request(base: str, path: str, host: str | None = None) -> http.client.HTTPResponse:
+def request(
+    base: str, path: str, host: str | None = None, encoding: str | None = None
+) -> http.client.HTTPResponse:
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     headers = {"Host": host} if host else {}
+    if encoding:
+        headers["Accept-Encoding"] = encoding
     conn.request("GET", path, headers=headers)
     return conn.getresponse()
 
@@ -34,6 +40,21 @@ def test_every_response_carries_the_security_headers(server, path):
     assert "frame-ancestors 'self'" in CONTENT_SECURITY_POLICY
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert response.getheader("Referrer-Policy") == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.parametrize("encoding", [None, "gzip"])
+def test_the_page_defers_the_icon_font_with_a_script_the_policy_allows(server, encoding):
+    response = request(server, "/poll?module=asparaginase-aya-all", encoding=encoding)
+    body = response.read()
+    assert response.status == 200
+    assert int(response.getheader("Content-Length")) == len(body)
+    if response.getheader("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    assert body.count(icon_font.TAG) == 1
+    assert body.index(icon_font.TAG) < body.index(b"<script type=")  # before Streamlit's own
+    assert icon_font.script_hash() in CONTENT_SECURITY_POLICY
+    component = request(server, "/component/rounds.ui.live_component.live_results/index.html")
+    assert icon_font.TAG not in component.read()
 
 
 def test_a_host_name_not_allowed_is_refused(server):

@@ -17,11 +17,8 @@ record_once_per_session(module.slug, ARTICLE_OPENED)
 progress = draw_progress(module)
 
 st.title(module.title)
-st.caption(
-    f":material/calendar_today: Published {module.published:%d %B %Y} · "
-    f":material/schedule: about {module.estimated_minutes} minutes"
-)
-st.info(f"**Learning objective:** {module.learning_objective}", icon=":material/flag:")
+st.caption(f"Published {module.published:%d %B %Y} · about {module.estimated_minutes} minutes")
+st.info(f"**Learning objective:** {module.learning_objective}")
 if module.disclosures:
     with st.container(border=True, key="article_disclosures"):
         st.markdown("**Disclosures**\n\n" + "\n".join(f"- {line}" for line in module.disclosures))
@@ -30,7 +27,6 @@ if module.quiz and not progress.pre_done and not progress.best_post:
     st.page_link(
         "views/quiz.py",
         label="Optional: test yourself before reading",
-        icon=":material/quiz:",
         query_params={"module": module.slug, "phase": "pre"},
     )
 
@@ -40,6 +36,5 @@ if module.quiz:
     st.page_link(
         "views/quiz.py",
         label="Next: self-assessment",
-        icon=":material/arrow_forward:",
         query_params={"module": module.slug},
     )

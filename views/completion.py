@@ -17,13 +17,11 @@ if not progress.complete:
     st.page_link(
         "views/quiz.py",
         label="Self-assessment",
-        icon=":material/quiz:",
         query_params={"module": module.slug},
     )
     st.page_link(
         "views/evaluation.py",
         label="Evaluation",
-        icon=":material/rate_review:",
         query_params={"module": module.slug},
     )
     st.stop()

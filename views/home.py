@@ -15,14 +15,12 @@ for slug, loaded in catalog.modules.items():
         # One text per card (fewer elements to send on every run); the date line in small type.
         st.markdown(
             f"### {module.title}\n\n"
-            f":small[:material/calendar_today: {module.published:%d %B %Y} · "
-            f":material/schedule: about {module.estimated_minutes} minutes]\n\n"
+            f":small[{module.published:%d %B %Y} · about {module.estimated_minutes} minutes]\n\n"
             f"**Learning objective:** {module.learning_objective}"
         )
         st.page_link(
             "views/article.py",
             label="Open the module",
-            icon=":material/arrow_forward:",
             query_params={"module": slug},
         )
 

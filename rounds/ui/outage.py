@@ -23,7 +23,7 @@ def database_guard() -> Iterator[None]:
     try:
         yield
     except (OperationalError, DBAPIError):
-        st.error(MESSAGE, icon=":material/cloud_off:")
+        st.error(MESSAGE)
         st.button("Try again", key="outage_retry")
         st.stop()
 
