@@ -41,9 +41,9 @@ def known_polls() -> set[str]:
 app = st.App(
     "app.py",
     routes=[
-        *attestation_routes(settings.secret_key),
+        *attestation_routes(settings.secret_key, _engine, secure=settings.public_url_is_https),
         *join_routes(),
-        *live_routes(LiveFeed(_engine), known_polls),
+        *live_routes(LiveFeed(_engine), known_polls, settings.secret_key),
     ],
     middleware=hardening(
         allowed_hosts(os.environ.get("ROUNDS_ALLOWED_HOSTS")), os.environ.get("ROUNDS_REPLICA")

@@ -25,6 +25,11 @@ class Settings:
     secret_key: str
     public_url: str | None = None  # the address phones use, for join links and QR codes
 
+    @property
+    def public_url_is_https(self) -> bool:
+        """Return whether the public address is https (cookies are then always Secure)."""
+        return (self.public_url or "").lower().startswith("https://")
+
 
 def default_database_url(data_dir: Path) -> str:
     """Return the embedded SQLite URL under the data folder."""

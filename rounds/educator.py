@@ -4,8 +4,8 @@ Plain Python for the UI layer to call. The password is configured, never stored 
 database: preferably as a PBKDF2 hash (`python -m rounds hash-password` prints one) in
 `ROUNDS_EDUCATOR_PASSWORD_HASH` or `[educator] password_hash` in `.streamlit/secrets.toml`,
 else as a plain `ROUNDS_EDUCATOR_PASSWORD` or `[educator] password`. Both are compared in
-constant time. Repeated wrong passwords are slowed down per browser session and per client
-address by an in-memory `Throttle` (per process: each replica keeps its own).
+constant time. Attempts are throttled (`sign_in_keys`) and counted in the database
+(`rounds.store.throttle`), so no client message can reset them and every replica shares them.
 """
 
 from __future__ import annotations
@@ -15,10 +15,7 @@ import binascii
 import hashlib
 import hmac
 import os
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -119,83 +116,85 @@ def is_session_valid(signed_in_at: float, now: float, hours: float = SESSION_HOU
     return signed_in_at <= now < signed_in_at + hours * 3600
 
 
-@dataclass
-class _Failures:
-    count: int
-    last: float
+@dataclass(frozen=True)
+class Backoff:
+    """Slow down repeated attempts under one key: `free` cost nothing, then each waits longer.
 
-
-class Throttle:
-    """Slow down repeated wrong passwords per key ("session:<id>", "ip:<address>").
-
-    The first `max_free_failures` failures cost nothing; after that each attempt waits
-    `base_delay * 2**(failures - max_free_failures)` seconds (at most `max_delay`) from the
-    last failure. A key forgets its failures `window` seconds after the last one, and the
-    table keeps at most `max_keys` keys, dropping those whose last failure is oldest.
+    After `free` counted attempts the next waits `base * 2**(count - free)` seconds (at most
+    `cap`) from the last one. A key forgets its attempts `window` seconds after the last one.
     """
 
-    def __init__(
-        self,
-        max_free_failures: int = 3,
-        base_delay: float = 2.0,
-        max_delay: float = 300.0,
-        window: float = 900.0,
-        clock: Callable[[], float] = time.monotonic,
-        *,
-        max_keys: int = 10_000,
-    ) -> None:
-        self.max_free_failures = max_free_failures
-        self.base_delay = base_delay
-        self.max_delay = max_delay
-        self.window = window
-        self.max_keys = max_keys
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._failures: OrderedDict[str, _Failures] = OrderedDict()  # oldest last failure first
+    free: int
+    base: float = 2.0
+    cap: float = 300.0
+    window: float = 900.0
 
-    def __len__(self) -> int:
-        return len(self._failures)
+    def expired(self, first: float, last: float, now: float) -> bool:
+        """Return whether attempts counted between `first` and `last` are forgotten at `now`."""
+        return now - last >= self.window
 
-    def _wait(self, key: str, now: float) -> float:
-        entry = self._failures.get(key)
-        if entry is None or now - entry.last >= self.window:
+    def wait(self, count: int, first: float, last: float, now: float) -> float:
+        """Return the seconds one more attempt must wait after `count` counted attempts."""
+        if count < self.free or self.expired(first, last, now):
             return 0.0
-        over = entry.count - self.max_free_failures
-        if over < 0:
+        delay = min(self.base * 2 ** min(count - self.free, 64), self.cap)
+        return max(0.0, last + delay - now)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `limit` attempts per fixed window of `window` seconds under one key."""
+
+    limit: int
+    window: float = 60.0
+
+    def expired(self, first: float, last: float, now: float) -> bool:
+        """Return whether the window that began at `first` is over at `now`."""
+        return now - first >= self.window
+
+    def wait(self, count: int, first: float, last: float, now: float) -> float:
+        """Return the seconds until one more attempt fits in a window."""
+        if count < self.limit or self.expired(first, last, now):
             return 0.0
-        delay = min(self.base_delay * 2 ** min(over, 64), self.max_delay)
-        return max(0.0, entry.last + delay - now)
+        return max(0.0, first + self.window - now)
 
-    def _prune(self, now: float) -> None:
-        while self._failures:
-            oldest = next(iter(self._failures.values()))
-            if now - oldest.last < self.window and len(self._failures) <= self.max_keys:
-                break
-            self._failures.popitem(last=False)
 
-    def retry_after(self, keys: Iterable[str]) -> float:
-        """Return the seconds to wait before another attempt with these keys (0 if allowed)."""
-        with self._lock:
-            now = self._clock()
-            return max((self._wait(key, now) for key in keys), default=0.0)
+Policy = Backoff | RateLimit
 
-    def record_failure(self, keys: Iterable[str]) -> float:
-        """Count a wrong password against each key; return the wait it now imposes."""
-        with self._lock:
-            now = self._clock()
-            unique = list(dict.fromkeys(keys))
-            for key in unique:
-                entry = self._failures.pop(key, None)
-                if entry is None or now - entry.last >= self.window:
-                    entry = _Failures(0, now)
-                entry.count += 1
-                entry.last = now
-                self._failures[key] = entry  # re-inserted: now the newest
-            self._prune(now)
-            return max((self._wait(key, now) for key in unique), default=0.0)
+# Guessing the educator password. A browser session gets 3 free tries; a device on which an
+# educator has signed in before (a signed cookie) gets its own allowance and is never slowed by
+# anyone else. Unknown devices share two more: per client address (which a whole conference
+# network behind one NAT may share) and one ceiling for everyone, so that new sessions, new
+# addresses or several replicas give an attacker no more guesses.
+PER_SESSION = Backoff(free=3, base=15.0)  # a mistyped password costs 15 s, then 30 s...
+PER_DEVICE = Backoff(free=5)
+PER_ADDRESS = Backoff(free=10, base=10.0)
+EVERYONE = Backoff(free=30, base=4.0)
 
-    def record_success(self, keys: Iterable[str]) -> None:
-        """Forget the failures of these keys after a right password."""
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+
+def sign_in_keys(session: str, device: str | None, address: str) -> list[tuple[str, Policy]]:
+    """Return the throttle keys and policies one sign-in attempt counts against.
+
+    A known device counts only against itself and its session: failures from other devices,
+    however many, never keep an educator out of a browser they have signed in with before.
+    """
+    if device:
+        return [
+            (f"educator:session:{session}", PER_SESSION),
+            (f"educator:device:{device}", PER_DEVICE),
+        ]
+    return [
+        (f"educator:session:{session}", PER_SESSION),
+        (f"educator:address:{address}", PER_ADDRESS),
+        ("educator:unknown-devices", EVERYONE),
+    ]
+
+
+# New HCP attestations from one client address: a whole room of 500 phones behind one NAT
+# joining within a minute still passes; a script minting participants by the thousand does not.
+NEW_PARTICIPANTS = RateLimit(limit=600, window=60.0)
+
+
+def attestation_key(address: str) -> tuple[str, Policy]:
+    """Return the throttle key and policy of a new attestation from `address`."""
+    return f"attest:address:{address}", NEW_PARTICIPANTS

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import gzip
+import json
+import logging
 import re
 import threading
 from collections.abc import Callable
@@ -12,14 +15,20 @@ from pathlib import Path
 
 import plotly
 from cachetools import TTLCache
+from sqlalchemy import Engine
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from rounds import signing
+from rounds.educator import SESSION_HOURS
 from rounds.live import LiveFeed
+from rounds.store import tokens
+
+log = logging.getLogger(__name__)
 
 ATTEST_PATH = "/_rounds/attest"
+EDUCATOR_PATH = "/_rounds/educator"
 JOIN_PREFIX = "/j/"
 LIVE_PREFIX = "/_rounds/live/"
 PLOTLY_PATH = "/_rounds/static/plotly.min.js"
@@ -54,29 +63,127 @@ class Exchanged:
 EXCHANGED = Exchanged()
 
 
-def attestation_routes(secret: str, exchanged: Exchanged = EXCHANGED) -> list[Route]:
-    """Return the route that turns a hand-off token into the HttpOnly attestation cookie."""
+def _same_origin(request: Request) -> bool:
+    """Return whether the browser says this request comes from the app's own pages.
+
+    `Sec-Fetch-Site` is set by every current browser and cannot be set by a page's script: a
+    link or redirect from another site says `cross-site`, a typed or pasted address `none`.
+    A client that sends no such header is no browser another site could drive.
+    """
+    return request.headers.get("sec-fetch-site", "same-origin") == "same-origin"
+
+
+async def _first_use(engine_factory: Callable[[], Engine], token: str) -> bool | None:
+    """Record the token's use; False if it was used before, None if the database is away."""
+    try:
+        return await asyncio.to_thread(tokens.use_once, engine_factory(), token)
+    except Exception:
+        log.exception("could not record a hand-off token's use")
+        return None
+
+
+def _refuse(reason: str, request: Request, status: int = 204) -> Response:
+    log.warning("%s refused: %s (from %s)", request.url.path, reason, _client(request))
+    return Response(status_code=status, headers=_NO_STORE)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def attestation_routes(
+    secret: str,
+    engine_factory: Callable[[], Engine],
+    secure: bool = False,
+    exchanged: Exchanged = EXCHANGED,
+) -> list[Route]:
+    """Return the routes that turn hand-off tokens into HttpOnly cookies.
+
+    `/_rounds/attest` sets the HCP attestation cookie, `/_rounds/educator` the educator's
+    sign-in and known-device cookies. Each token works once, only from the app's own pages,
+    and an attestation cookie already naming another participant is never replaced: nobody can
+    plant their participant (or their sign-in) in someone else's browser. `secure` (the public
+    URL is https) marks the cookies Secure whatever the scheme the proxy forwarded.
+    """
+
+    def cookie(response: Response, request: Request, name: str, value: str, **kw) -> None:
+        response.set_cookie(
+            name,
+            value,
+            path="/",
+            httponly=True,
+            secure=secure or request.url.scheme == "https",
+            **kw,
+        )
 
     async def attest(request: Request) -> Response:
+        if not _same_origin(request):
+            return _refuse("cross-site attestation hand-off", request, 403)
         token = request.query_params.get("t")
         found = signing.read_handoff_token(secret, token)
         if found is None:
-            return Response(status_code=204, headers=_NO_STORE)
+            return _refuse("invalid or expired attestation token", request)
         participant_id, valid_days = found
+        current = signing.read_attestation_cookie(
+            secret, request.cookies.get(signing.COOKIE_NAME), valid_days
+        )
+        if current is not None and current != participant_id:
+            return _refuse("the browser already names another participant", request)
+        first = await _first_use(engine_factory, token)
+        if first is None:
+            return Response(status_code=503, headers=_NO_STORE)
+        if not first:
+            return _refuse("attestation token used before", request)
         response = Response(_PIXEL, media_type="image/gif", headers=_NO_STORE)
-        response.set_cookie(
+        value = signing.attestation_cookie(secret, participant_id)
+        cookie(
+            response,
+            request,
             signing.COOKIE_NAME,
-            signing.attestation_cookie(secret, participant_id),
+            value,
             max_age=valid_days * 86400,
-            path="/",
-            httponly=True,
             samesite="lax",
-            secure=request.url.scheme == "https",
         )
         exchanged.add(token)
         return response
 
-    return [Route(ATTEST_PATH, attest, methods=["GET"])]
+    async def educator(request: Request) -> Response:
+        if not _same_origin(request):
+            return _refuse("cross-site educator hand-off", request, 403)
+        token = request.query_params.get("t")
+        found = signing.read_educator_handoff(secret, token)
+        if found is None:
+            return _refuse("invalid or expired educator token", request)
+        first = await _first_use(engine_factory, token)
+        if first is None:
+            return Response(status_code=503, headers=_NO_STORE)
+        if not first:
+            return _refuse("educator token used before", request)
+        session_id, device_id = found
+        response = Response(_PIXEL, media_type="image/gif", headers=_NO_STORE)
+        cookie(
+            response,
+            request,
+            signing.EDUCATOR_COOKIE,
+            signing.educator_cookie(secret, session_id),
+            max_age=int(SESSION_HOURS * 3600),
+            samesite="strict",
+        )
+        cookie(
+            response,
+            request,
+            signing.DEVICE_COOKIE,
+            signing.device_cookie(secret, device_id),
+            max_age=signing.DEVICE_DAYS * 86400,
+            samesite="strict",
+        )
+        exchanged.add(token)
+        return response
+
+    return [
+        Route(ATTEST_PATH, attest, methods=["GET"]),
+        Route(EDUCATOR_PATH, educator, methods=["GET"]),
+    ]
 
 
 def join_path(slug: str) -> str:
@@ -96,9 +203,9 @@ def join_routes() -> list[Route]:
     return [Route(JOIN_PREFIX + "{slug}", _join, methods=["GET"])]
 
 
-def live_path(slug: str, poll_key: str) -> str:
-    """Return the server-sent-events path of a module's poll."""
-    return f"{LIVE_PREFIX}{slug}/{poll_key}"
+def live_path(slug: str, poll_key: str, viewer: str) -> str:
+    """Return the server-sent-events address of a module's poll for one viewer's token."""
+    return f"{LIVE_PREFIX}{slug}/{poll_key}?v={viewer}"
 
 
 @cache
@@ -117,18 +224,42 @@ async def _plotly(request: Request) -> Response:
     return Response(body, media_type="text/javascript", headers=headers)
 
 
-def live_routes(feed: LiveFeed, known_polls: Callable[[], set[str]]) -> list[Route]:
-    """Return the live-results stream (for polls in the content only) and plotly.js for it."""
+def state_only(data: str) -> str:
+    """Return a live snapshot without its counts: the poll's round and state, nothing more."""
+    snapshot = json.loads(data)
+    return json.dumps({k: snapshot[k] for k in ("round", "state", "closes_in")}, sort_keys=True)
+
+
+def live_routes(feed: LiveFeed, known_polls: Callable[[], set[str]], secret: str) -> list[Route]:
+    """Return the live-results stream (for polls in the content only) and plotly.js for it.
+
+    The stream needs the viewer token the page was drawn with (`signing.viewer_token`), which
+    only an attested participant's or a signed-in educator's page receives; a viewer who may not
+    see the results yet gets the poll's state alone, never its counts.
+    """
 
     async def stream(request: Request) -> Response:
         poll = f"{request.path_params['slug']}/{request.path_params['poll']}"
         if poll not in known_polls():
             return Response("No such poll.", status_code=404, media_type="text/plain")
+        results = signing.read_viewer_token(secret, request.query_params.get("v"), poll)
+        if results is None:
+            log.warning(
+                "live stream of %s refused: no valid viewer token (from %s)", poll, _client(request)
+            )
+            return Response("Not allowed.", status_code=403, media_type="text/plain")
 
         async def events():
             yield "retry: 2000\n\n"
+            sent = ""
             async for data in feed.subscribe(poll):
-                yield f"data: {data}\n\n" if data else ": keep-alive\n\n"
+                if data and not results:
+                    data = state_only(data)
+                if data and data != sent:
+                    sent = data
+                    yield f"data: {data}\n\n"
+                elif not data:
+                    yield ": keep-alive\n\n"
 
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

@@ -172,6 +172,10 @@ class Session:
             with contextlib.suppress(BaseException):
                 await self._reader
 
+    async def clear_cache(self) -> None:
+        """Send what the menu's "Clear cache" sends: any client may, gate or no gate."""
+        await self._send(BackMsg(clear_cache=True).SerializeToString())
+
     async def fetch(self, path: str) -> int:
         """GET a same-origin URL with this tab's cookies (an image the page shows); the status."""
         resp = await http.get(self.host, self.port, path, self.cookies, self.timeout)

@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from rounds.store.engine import open_engine
@@ -17,6 +18,10 @@ POSTGRES_URL = os.environ.get(
     "ROUNDS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("ROUNDS_REQUIRE_POSTGRES") == "1"
+# Property tests assert outcomes, never time: Hypothesis' default 200 ms deadline per example
+# failed them on a loaded 2-core machine.
+settings.register_profile("rounds", deadline=None)
+settings.load_profile("rounds")
 
 
 def _postgres_reason() -> str | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from rounds import signing
 from rounds.content.loader import load_catalog
+from rounds.store import quiz as quiz_store
 from rounds.store.engine import open_engine
 from rounds.store.participants import new_participant_id, record_attestation
-from rounds.ui import quiz_widgets
-from tests.apptest import PAGES, attest, figures, fresh_app, live_heading, texts
+from rounds.ui import quiz_widgets, resources
+from tests.apptest import PAGES, attest, figures, fresh_app, live_heading, live_results, texts
 from tests.conftest import CONTENT
 from tests.test_quiz import take
 
@@ -143,3 +145,42 @@ def test_saved_evaluation_answers_are_shown_and_can_be_changed(monkeypatch, tmp_
     at.button(key="eval_submit").click().run()
     assert f"{statements[0].text} **Skip**" in texts(at) and not at.radio
     assert f"{statements[1].text} **Agree**" in texts(open_page(at, "evaluation"))
+
+
+def test_a_viewer_who_has_not_voted_receives_no_counts_at_all(monkeypatch, tmp_path):
+    """The results were hidden on screen but sent to the browser in the component's arguments."""
+    first = fresh_app(monkeypatch, tmp_path)
+    second = AppTest.from_file(first._script_path, default_timeout=30)
+    for at in (first, second):
+        open_page(at, "poll")
+        attest(at)
+    first.radio(key="poll_choice").set_value(MODULE.poll.options[0].key)
+    first.button(key="poll_vote").click().run()
+    second.run()
+    hidden = live_results(second)
+    assert hidden["hidden"] and hidden["text"] == ""
+    assert hidden["initial"]["total"] == 0 and not any(hidden["initial"]["counts"].values())
+    grants = {args["stream"].split("?v=")[1] for args in (live_results(first), hidden)}
+    secret = resources.settings().secret_key
+    poll = f"{MODULE.slug}/{MODULE.poll.key}"
+    assert {signing.read_viewer_token(secret, token, poll) for token in grants} == {True, False}
+
+
+def test_an_attempt_answered_in_full_but_never_finished_can_still_be_finished(
+    monkeypatch, tmp_path
+):
+    """The state an older version left after a failure between its writes broke the page."""
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "quiz")
+    attest(at)
+    engine = resources.engine()
+    pid = at.session_state["participant_id"]
+    attempt = quiz_store.start_attempt(engine, pid, MODULE.slug, "post")
+    for question in QUESTIONS:
+        quiz_store.record_answer(engine, attempt.id, question.key, question.correct, True)
+    at.run()
+    assert not at.exception
+    assert "All your answers are saved." in texts(at)
+    at.button(key="quiz_finish").click().run()
+    assert not at.exception
+    assert "Your score: 100%" in texts(at)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from rounds import dashboard
 from rounds.dashboard import Filters
+from rounds.store import participants, votes
 from tests.dashboard_cohort import (
     DAY2,
     LABELS,
@@ -116,3 +118,25 @@ def test_votes_over_time_buckets_first_casts(engine, cohort):
         (REHEARSAL, SIMULATED_VOTERS),
     ]
     assert series(filters=Filters(until=VOTE1 + minute)) == [(VOTE1, 2)]
+
+
+def test_a_round_where_a_hundred_new_participants_voted_within_a_minute_is_flagged(engine, clock):
+    """Ballot stuffing: each new participant costs a script one websocket and three messages."""
+    poll = f"{MODULE.slug}/{MODULE.poll.key}"
+    start = dt.datetime(2026, 12, 2, 9, 30, 5, tzinfo=dt.UTC)
+    for n in range(dashboard.BURST + 1):
+        clock.now = start + dt.timedelta(milliseconds=400 * n)  # 101 arrivals in 40 s
+        pid = participants.new_participant_id()
+        participants.record_attestation(engine, pid, "v1", "nurse", None)
+        votes.record_vote(engine, poll, pid, OPTIONS[n % len(OPTIONS)])
+    clock.now = start + dt.timedelta(minutes=5)  # a few more, later: not part of the burst
+    for _ in range(3):
+        pid = participants.new_participant_id()
+        participants.record_attestation(engine, pid, "v1", "nurse", None)
+        votes.record_vote(engine, poll, pid, OPTIONS[0])
+    peaks = dashboard.arrival_peaks(engine, MODULE, Filters())
+    assert peaks == {1: (dashboard.BURST + 1, pd.Timestamp("2026-12-02 09:30", tz="UTC"))}
+
+
+def test_a_round_of_people_arriving_over_minutes_is_not_flagged(engine, cohort):
+    assert dashboard.arrival_peaks(engine, MODULE, Filters(include_simulated=True)) == {}

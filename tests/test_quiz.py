@@ -113,3 +113,38 @@ def test_best_score_totals_count_each_participants_best_finished_attempt_once(en
     # me (all right), peers 0 (all wrong, then all right), 1 and 2 (all wrong); the pre-test and
     # the unfinished attempt do not count
     assert store.best_score_totals(engine, MODULE.slug, "post") == (4, 2 * len(QUIZ.questions))
+
+
+def test_the_last_answer_and_the_finish_are_one_write(engine, monkeypatch):
+    """A database failing between the answer and the finish left an answered, unfinished attempt
+    whose page then raised IndexError on every visit: now both happen, or neither."""
+    pid = learner(engine)
+    attempt = store.start_attempt(engine, pid, MODULE.slug, "post")
+    questions, total = QUIZ.questions, len(QUIZ.questions)
+    for question in questions[:-1]:
+        assert not store.answer(engine, attempt.id, question.key, question.correct, True, total)
+    last = questions[-1]
+
+    def fails(_answers):
+        raise RuntimeError("the database went away between the two steps")
+
+    monkeypatch.setattr(store, "stored_result", fails)
+    with pytest.raises(RuntimeError):
+        store.answer(engine, attempt.id, last.key, last.correct, True, total)
+    assert last.key not in store.answers_of(engine, attempt.id)  # rolled back with the finish
+    assert not store.latest_attempt(engine, pid, MODULE.slug, "post").finished
+    monkeypatch.undo()
+    assert store.answer(engine, attempt.id, last.key, last.correct, True, total)
+    assert standing(engine, pid, MODULE.slug, "").scores("post") == [total]
+
+
+def test_a_whole_pretest_is_stored_at_once_or_not_at_all(engine, monkeypatch):
+    pid = learner(engine)
+    answers = {q.key: (q.correct, True) for q in QUIZ.questions}
+    monkeypatch.setattr(store, "stored_result", lambda _answers: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        store.take_whole(engine, pid, MODULE.slug, "pre", answers)
+    assert store.latest_attempt(engine, pid, MODULE.slug, "pre") is None
+    monkeypatch.undo()
+    store.take_whole(engine, pid, MODULE.slug, "pre", answers)
+    assert standing(engine, pid, MODULE.slug, "").scores("pre") == [len(QUIZ.questions)]

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rounds.ui import dashboard_widgets as widgets
-from rounds.ui.educator_access import require_educator
+from rounds.ui.educator_access import require_educator, sign_out_button
 from rounds.ui.modules import require_module
 
 require_educator()
@@ -33,3 +33,4 @@ view = st.segmented_control(
 )
 VIEWS[view](module, filters)
 widgets.draw_freshness(module, filters, view.lower())
+sign_out_button()

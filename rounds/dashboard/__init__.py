@@ -10,7 +10,9 @@ from rounds.dashboard.export import aggregate_views, deidentified_rows
 from rounds.dashboard.filters import EVERYTHING, Filters
 from rounds.dashboard.learning import funnel, question_gain, score_distribution
 from rounds.dashboard.poll import (
+    BURST,
     MIN_GROUP,
+    arrival_peaks,
     merged_label,
     poll_by_profession,
     poll_by_round,
@@ -19,10 +21,12 @@ from rounds.dashboard.poll import (
 )
 
 __all__ = [
+    "BURST",
     "EVERYTHING",
     "MIN_GROUP",
     "Filters",
     "aggregate_views",
+    "arrival_peaks",
     "commitment_of",
     "commitment_to_change",
     "deidentified_rows",

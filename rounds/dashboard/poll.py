@@ -11,7 +11,7 @@ from sqlalchemy import BigInteger, Engine, case, cast, extract, func, literal_co
 from rounds.content.schema import Gate, Module
 from rounds.dashboard.filters import EVERYTHING, Filters, Who, counted_votes, reading, tally
 from rounds.progress import poll_id
-from rounds.store.tables import attestations, poll_rounds, votes
+from rounds.store.tables import attestations, participants, poll_rounds, votes
 from rounds.tallies import poll_results
 
 MIN_GROUP = 5  # a profession with fewer voters than this is merged, so nobody stands out
@@ -211,3 +211,33 @@ def votes_over_time(
         },
         columns=OVER_TIME_COLUMNS,
     )
+
+
+BURST = 100  # new participants voting in one round who first appeared within the same minute
+
+
+def arrival_peaks(
+    engine: Engine, module: Module, filters: Filters = EVERYTHING
+) -> dict[int, tuple]:
+    """Return {round: (voters, start of the minute)} where many voters of a round were new at once.
+
+    A round is listed when at least `BURST` of its voters first appeared (passed the HCP gate)
+    within one minute. A real room can do that; so can a script minting participants (the gate
+    limits new ones per address, but a room behind one network must still get in): the
+    dashboard shows it so the educator can compare it with the room's size.
+    """
+    if module.poll is None:
+        return {}
+    bucket = _epoch_bucket(engine.dialect.name, participants.c.created_at, 60)
+    query = (
+        select(votes.c.round, bucket, func.count())
+        .join(participants, participants.c.id == votes.c.participant_id)
+        .where(*counted_votes(module, filters), participants.c.simulated.is_(False))
+        .group_by(votes.c.round, bucket)
+    )
+    peaks: dict[int, tuple] = {}
+    with reading(engine) as conn:
+        for number, start, n in conn.execute(query):
+            if n >= BURST and n > peaks.get(number, (0,))[0]:
+                peaks[number] = (int(n), pd.Timestamp(int(start), unit="s", tz="UTC"))
+    return peaks

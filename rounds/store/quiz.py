@@ -72,24 +72,41 @@ def latest_attempt(engine: Engine, participant_id: str, module: str, phase: str)
     return None if row is None else _attempt(row)
 
 
+def _store_answer(conn, attempt_id: int, question_key: str, option_key: str, right: bool) -> None:
+    upsert(
+        conn,
+        quiz_answers,
+        {
+            "attempt_id": attempt_id,
+            "question_key": question_key,
+            "option_key": option_key,
+            "is_correct": right,
+            "answered_at": utcnow(),
+        },
+        keys=["attempt_id", "question_key"],
+        update=[],
+    )
+
+
+def _finish(conn, attempt_id: int) -> None:
+    answers = conn.execute(
+        select(quiz_answers.c.question_key, quiz_answers.c.is_correct).where(
+            quiz_answers.c.attempt_id == attempt_id
+        )
+    ).all()
+    conn.execute(
+        update(quiz_attempts)
+        .where(quiz_attempts.c.id == attempt_id, quiz_attempts.c.finished_at.is_(None))
+        .values(finished_at=utcnow(), **stored_result(answers))
+    )
+
+
 def record_answer(
     engine: Engine, attempt_id: int, question_key: str, option_key: str, is_correct: bool
 ) -> None:
-    """Store an answer; a question already answered in this attempt keeps its first answer."""
+    """Store one answer alone, finishing nothing (imports and tests; the pages use `answer`)."""
     with engine.begin() as conn:
-        upsert(
-            conn,
-            quiz_answers,
-            {
-                "attempt_id": attempt_id,
-                "question_key": question_key,
-                "option_key": option_key,
-                "is_correct": is_correct,
-                "answered_at": utcnow(),
-            },
-            keys=["attempt_id", "question_key"],
-            update=[],
-        )
+        _store_answer(conn, attempt_id, question_key, option_key, is_correct)
 
 
 def answers_of(engine: Engine, attempt_id: int) -> dict[str, str]:
@@ -103,22 +120,67 @@ def answers_of(engine: Engine, attempt_id: int) -> dict[str, str]:
     return dict(rows)
 
 
+def answer(
+    engine: Engine,
+    attempt_id: int,
+    question_key: str,
+    option_key: str,
+    is_correct: bool,
+    questions: int,
+) -> bool:
+    """Store an answer and, with the last of `questions`, finish the attempt; all or nothing.
+
+    A question already answered keeps its first answer. Returns whether the attempt is finished.
+    One transaction: a database failing half-way leaves no answered-but-unfinished attempt.
+    """
+    with engine.begin() as conn:
+        _store_answer(conn, attempt_id, question_key, option_key, is_correct)
+        answered = conn.execute(
+            select(func.count()).where(quiz_answers.c.attempt_id == attempt_id)
+        ).scalar_one()
+        if answered < questions:
+            return False
+        _finish(conn, attempt_id)
+    return True
+
+
+def take_whole(
+    engine: Engine,
+    participant_id: str,
+    module: str,
+    phase: str,
+    answers: dict[str, tuple[str, bool]],
+) -> Attempt:
+    """Store a whole attempt at once ({question: (option, right)}), finished; all or nothing."""
+    if phase not in PHASES:
+        raise ValueError(f"unknown phase {phase!r}")
+    seed = random.SystemRandom().randrange(1, 2**31)
+    with engine.begin() as conn:
+        new_id = conn.execute(
+            insert(quiz_attempts)
+            .values(
+                participant_id=participant_id,
+                module=module,
+                phase=phase,
+                seed=seed,
+                started_at=utcnow(),
+            )
+            .returning(quiz_attempts.c.id)
+        ).scalar_one()
+        for question_key, (option_key, right) in answers.items():
+            _store_answer(conn, new_id, question_key, option_key, right)
+        _finish(conn, new_id)
+    return Attempt(new_id, phase, seed)
+
+
 def finish_attempt(engine: Engine, attempt_id: int) -> None:
     """Mark an attempt finished, storing its result (see `rounds.quiz.stored_result`).
 
-    Only the first call counts; repeating it changes nothing.
+    Only the first call counts; repeating it changes nothing. For an attempt left answered but
+    unfinished by an older version that wrote in several transactions.
     """
     with engine.begin() as conn:
-        answers = conn.execute(
-            select(quiz_answers.c.question_key, quiz_answers.c.is_correct).where(
-                quiz_answers.c.attempt_id == attempt_id
-            )
-        ).all()
-        conn.execute(
-            update(quiz_attempts)
-            .where(quiz_attempts.c.id == attempt_id, quiz_attempts.c.finished_at.is_(None))
-            .values(finished_at=utcnow(), **stored_result(answers))
-        )
+        _finish(conn, attempt_id)
 
 
 def best_score_totals(engine: Engine, module: str, phase: str) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from sqlalchemy import (
     text,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -169,4 +169,35 @@ poll_rounds = Table(
     Column("closes_at", DateTime(timezone=True)),
     Column("closed_at", DateTime(timezone=True)),
     Column("archived_at", DateTime(timezone=True)),
+)
+
+
+# Version 5: security state that every replica shares and no client can reset.
+# Counted attempts per key (a sign-in session, a known device, a client address, everyone):
+# `count` attempts since `first_at`, the latest at `last_at` (see `rounds.educator`'s policies).
+throttle = Table(
+    "throttle",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("first_at", DateTime(timezone=True), nullable=False),
+    Column("last_at", DateTime(timezone=True), nullable=False),
+)
+
+# Single-use signed tokens (hand-offs to a cookie), by a digest of the token: a replay is refused.
+used_tokens = Table(
+    "used_tokens",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("used_at", DateTime(timezone=True), nullable=False),
+    Index("ix_used_tokens_used_at", "used_at"),
+)
+
+# Educator sign-ins kept in a signed cookie: ended by signing out (the cookie then reads as none).
+educator_sessions = Table(
+    "educator_sessions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
 )

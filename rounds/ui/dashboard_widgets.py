@@ -187,10 +187,12 @@ def draw_evaluation(module: Module, filters: dashboard.Filters) -> None:
 def _poll(module: Module, filters: dashboard.Filters):
     engine, site = resources.engine(), resources.catalog().site
     per_round = dashboard.poll_by_round(engine, module, filters)
+    peaks = dashboard.arrival_peaks(engine, module, filters)
     rounds = [
         (
             number,
             " (rehearsal)" if bool(part["simulated"].iloc[0]) else "",
+            peaks.get(number),
             int(part["count"].sum()),
             figure_spec(charts.poll_bar(part), _alt(f"Round {number}: votes per option")),
         )
@@ -236,8 +238,16 @@ def draw_poll(module: Module, filters: dashboard.Filters) -> None:
     st.subheader("Results per round", anchor=False)
     if not rounds:
         st.caption("No votes in this selection.")
-    for number, flag, n, chart in rounds:
+    for number, flag, peak, n, chart in rounds:
         st.markdown(f"**Round {number}{flag}** · n = {n}")
+        if peak:
+            new, minute = peak
+            st.warning(
+                f"{new} of this round's voters passed the HCP gate for the first time within "
+                f"one minute (from {minute:%H:%M} UTC). Compare with the number of people in "
+                "the room: a burst larger than the room suggests votes sent by a script.",
+                icon="⚠️",
+            )
         draw_figure(chart, key=f"dash_round_{number}")
     if rounds:
         _table(round_table)

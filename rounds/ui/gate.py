@@ -6,11 +6,15 @@ from the signed HttpOnly cookie that `/_rounds/attest` set after an earlier atte
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from rounds import signing
 from rounds.content.schema import Site
+from rounds.educator import attestation_key
 from rounds.routes import ATTEST_PATH, EXCHANGED
+from rounds.store import throttle
 from rounds.store.participants import latest_attestation, new_participant_id, record_attestation
 from rounds.ui import resources
 from rounds.ui.outage import guarded_write
@@ -18,6 +22,14 @@ from rounds.ui.outage import guarded_write
 PARTICIPANT = "participant_id"
 _HANDOFF = "gate_handoff"
 _ERROR = "gate_error"
+log = logging.getLogger(__name__)
+
+
+def _cookie_participant(site: Site) -> str | None:
+    """Return the participant the browser's genuine attestation cookie names, if any."""
+    secret = resources.settings().secret_key
+    cookie = st.context.cookies.get(signing.COOKIE_NAME)
+    return signing.read_attestation_cookie(secret, cookie, site.gate.valid_days)
 
 
 def attested_participant(site: Site) -> str | None:
@@ -25,9 +37,7 @@ def attested_participant(site: Site) -> str | None:
     known = st.session_state.get(PARTICIPANT)
     if known:
         return known
-    secret = resources.settings().secret_key
-    cookie = st.context.cookies.get(signing.COOKIE_NAME)
-    participant_id = signing.read_attestation_cookie(secret, cookie, site.gate.valid_days)
+    participant_id = _cookie_participant(site)
     if participant_id is None:
         return None
     attestation = latest_attestation(resources.engine(), participant_id)
@@ -48,11 +58,25 @@ def _confirm(site: Site) -> None:
         st.session_state[_ERROR] = "Please confirm that you are a healthcare professional."
         return
     if profession not in professions:
+        if profession is not None:
+            log.warning("gate: refused a profession not on the list: %.80r", profession)
         st.session_state[_ERROR] = "Please choose your profession."
         return
     if country is not None and country not in site.gate.countries:
+        log.warning("gate: ignored a country not on the list: %.80r", country)
         country = None
-    participant_id = new_participant_id()
+    address = st.context.ip_address or "local"  # None: a client on this machine
+    allowed = throttle.reserve(resources.engine(), [attestation_key(address)])
+    if not allowed.allowed:
+        log.warning("new attestation from %s refused: rate limit of its address", address)
+        st.session_state[_ERROR] = (
+            "Too many people are joining from your network at this moment. "
+            f"Please press Enter again in {allowed.wait:.0f} s."
+        )
+        return
+    # Confirming again (the gate's text changed) keeps the participant the browser names: their
+    # answers stay theirs, and the cookie is renewed rather than replaced.
+    participant_id = _cookie_participant(site) or new_participant_id()
     record_attestation(resources.engine(), participant_id, site.gate.version, profession, country)
     st.session_state[PARTICIPANT] = participant_id
     secret = resources.settings().secret_key

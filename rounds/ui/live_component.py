@@ -8,19 +8,24 @@ poll itself opens, closes or starts a new round.
 from __future__ import annotations
 
 import json
+import threading
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import streamlit.components.v1 as components
+from cachetools import TTLCache
 
 from rounds import charts
 from rounds.content.schema import Module
 from rounds.lifecycle import RoundInfo
+from rounds.progress import poll_id
 from rounds.routes import live_path
+from rounds.signing import viewer_token
 from rounds.store.engine import utcnow
 from rounds.tallies import describe, poll_rows
 from rounds.ui.component_args import json_object
+from rounds.ui.resources import settings
 
 _component = components.declare_component(
     "live_results", path=str(Path(__file__).with_name("live_results"))
@@ -38,6 +43,24 @@ def _figure_template(labels: tuple[str, ...], large: bool) -> str:
     return charts.poll_bar(zeros, large=large).to_json()
 
 
+_tokens: TTLCache = TTLCache(maxsize=256, ttl=3600)
+_tokens_lock = threading.Lock()
+
+
+def _viewer(poll: str, results: bool) -> str:
+    """Return a viewer token for the poll, the same one for an hour.
+
+    The token is the stream's address: a new one on every run would make the browser reconnect
+    on every rerun. It names no participant, so viewers of a poll can share it.
+    """
+    secret = settings().secret_key
+    with _tokens_lock:
+        token = _tokens.get((secret, poll, results))
+        if token is None:
+            token = _tokens[(secret, poll, results)] = viewer_token(secret, poll, results)
+    return token
+
+
 def live_results(
     module: Module,
     info: RoundInfo,
@@ -53,11 +76,18 @@ def live_results(
     show_count: bool = True,
     heading: str = "Results so far",
 ) -> str | None:
-    """Draw the live chart of `counts`; return "round:state" if the poll changed since this run."""
+    """Draw the live chart of `counts`; return "round:state" if the poll changed since this run.
+
+    A `hidden` viewer receives neither the counts nor the sentence, here or from the stream:
+    their viewer token grants the poll's state only.
+    """
+    if hidden:
+        counts = {}
     rows = poll_rows(module.poll.options, counts)
     total = sum(r.count for r in rows)
+    viewer = _viewer(poll_id(module), results=not hidden)
     rest = {
-        "stream": live_path(module.slug, module.poll.key),
+        "stream": live_path(module.slug, module.poll.key, viewer),
         "options": [{"key": o.key, "label": o.label} for o in module.poll.options],
         "drawn": f"{info.round}:{state}",
         "large": large,
@@ -76,7 +106,7 @@ def live_results(
             "total": total,
             "counts": {r.key: r.count for r in rows},
         },
-        "text": describe(rows),
+        "text": "" if hidden else describe(rows),
     }
     # One string argument (see `rounds.ui.component_args`); the figure template is JSON already.
     figure = _figure_template(tuple(o.label for o in module.poll.options), large)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from rounds.content.schema import Module, Question
@@ -14,6 +16,8 @@ from rounds.ui import resources
 from rounds.ui.outage import guarded_write
 from rounds.ui.shared import Shared
 from rounds.ui.tracking import participant, record
+
+log = logging.getLogger(__name__)
 
 
 def _answer_key(attempt_id: int, question: Question) -> str:
@@ -38,13 +42,11 @@ def _submit_pretest(module: Module) -> None:
         st.session_state["pre_error"] = "Please answer every question (a guess is fine)."
         return
     if not all(is_valid_answer(module.quiz, key, v) for key, v in chosen.items()):
+        log.warning("pre-test of %s: refused answers off the options: %.200r", module.slug, chosen)
         st.session_state["pre_error"] = "That answer is not one of the options."
         return  # checked before anything is written: no attempt is stored half-way
-    attempt = store.start_attempt(engine, pid, module.slug, "pre")
-    for question in module.quiz.questions:
-        option = chosen[question.key]
-        store.record_answer(engine, attempt.id, question.key, option, is_correct(question, option))
-    store.finish_attempt(engine, attempt.id)
+    answers = {q.key: (chosen[q.key], is_correct(q, chosen[q.key])) for q in module.quiz.questions}
+    store.take_whole(engine, pid, module.slug, "pre", answers)  # one transaction
     record(module.slug, "pre_finished")
     st.session_state.pop("pre_error", None)
 
@@ -101,13 +103,19 @@ def _check(module: Module, attempt_id: int, question: Question) -> None:
         return
     st.session_state.pop("quiz_error", None)
     if not is_valid_answer(module.quiz, question.key, option):
+        log.warning("post-test of %s: refused an answer: %.80r", module.slug, option)
         st.session_state["quiz_error"] = "That answer is not one of the options."
         return
-    engine = resources.engine()
-    store.record_answer(engine, attempt_id, question.key, option, is_correct(question, option))
-    if len(store.answers_of(engine, attempt_id)) == len(module.quiz.questions):
-        store.finish_attempt(engine, attempt_id)
+    right, total = is_correct(question, option), len(module.quiz.questions)
+    # The answer and, with the last one, the attempt's end: one transaction, all or nothing.
+    if store.answer(resources.engine(), attempt_id, question.key, option, right, total):
         record(module.slug, "post_finished")
+
+
+@guarded_write("quiz_error", "Your result")
+def _finish(module: Module, attempt_id: int) -> None:
+    store.finish_attempt(resources.engine(), attempt_id)
+    record(module.slug, "post_finished")
 
 
 def _feedback(module: Module, question: Question, chosen: str) -> None:
@@ -135,6 +143,18 @@ def draw_posttest(module: Module, stored: Standing) -> None:
         )
         return
     answers = stored.answers.get(attempt.id, {})
+    if not attempt.finished and len(answers) >= len(module.quiz.questions):
+        # Answered in full but never finished (an older version wrote in several steps and the
+        # database failed between them): let the learner finish it rather than fail the page.
+        st.info("All your answers are saved.")
+        st.button(
+            "See my result",
+            type="primary",
+            on_click=_finish,
+            args=(module, attempt.id),
+            key="quiz_finish",
+        )
+        return
     for n, question in enumerate(module.quiz.questions, 1):
         heading = f"**Question {n} of {len(module.quiz.questions)}.** {question.prompt}"
         if question.key in answers:
