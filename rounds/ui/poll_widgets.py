@@ -112,12 +112,12 @@ def draw_vote(module: Module, votes: dict[int, str]) -> tuple[RoundInfo, str | N
             key="poll_vote",
         )
     else:
-        st.warning("This poll is closed.", icon=":material/lock:")
+        st.warning("This poll is closed.")
     if error := st.session_state.get("poll_error"):
         st.error(error)
     elif state is PollState.open and mine is None and st.session_state.get("poll_choice"):
         # A choice not yet sent, or a vote lost with the connection: say plainly it is not saved.
-        st.info(NOT_SAVED_MESSAGE, icon=":material/info:")
+        st.info(NOT_SAVED_MESSAGE)
     if mine:
         st.caption(f"Your vote: **{labels[mine]}**. You can change it while the poll is open.")
     return info, mine
@@ -149,4 +149,4 @@ def draw_evidence(module: Module) -> None:
     )
     # One element (a box with its text) rather than a bordered container around a text: it is
     # drawn on every pick and vote of every phone in the room.
-    st.info(f"**The evidence in brief**\n\n{points}", icon=":material/menu_book:")
+    st.info(f"**The evidence in brief**\n\n{points}")
