@@ -33,7 +33,7 @@ class Plan:
     stay: float = 20.0
     think: tuple[float, float] = (1.0, 3.0)
     timeout: float = 60.0
-    assets: bool = True  # load the live-results iframe's files (plotly.min.js included)
+    assets: bool = True  # load the live-results iframe's files (its page, style and script)
 
 
 @dataclass
