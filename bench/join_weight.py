@@ -18,7 +18,9 @@ context at 390x844 with touch, an empty cache and no cookie. For each join:
   the network's and the server's time, not a person's;
 - server CPU: the server process's CPU time (all its threads, read from the process itself)
   from just before the navigation until the join's network has been quiet for 2 s, which
-  includes the live-results stream's share of the half-second poll watcher while it runs.
+  includes the live-results stream's share of the half-second poll watcher while it runs;
+- printed beside each join: the server's CPU for sending that join's Streamlit files
+  (`/static/`) again, without a browser, the part of the join's CPU that is Streamlit's files.
 
 `--network slow-4g` throttles the browser as Lighthouse's mobile profile does (150 ms round
 trip, 1.6 Mbit/s down, 750 kbit/s up). `--write-readme` puts the medians into README.md's
@@ -37,6 +39,8 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
@@ -78,7 +82,7 @@ RESULTS_SHOWN = """([total]) => {
   const chart = document.getElementById('chart');
   const counted = text && text.textContent.startsWith(total + (total === 1 ? ' vote.' : ' votes.'));
   const drawn = chart && !chart.hidden && chart.getBoundingClientRect().height > 0
-    && chart.querySelector('svg, [data-bar]');
+    && chart.querySelector('svg, .bar');
   return counted && drawn ? performance.timeOrigin + performance.now() : false;
 }"""
 
@@ -213,6 +217,23 @@ def cold_join(browser, base: str, clock: str, network: dict | None, total: int) 
     return result
 
 
+def static_cpu_ms(clock: str, listing: list[dict]) -> float:
+    """Return the server's CPU (ms) for sending again the Streamlit files (`/static/`) of a join.
+
+    Fetched one after the other without a browser, accepting gzip as a browser does: the share of
+    a join's server CPU that goes to Streamlit's own files rather than to Rounds' work.
+    """
+    urls = [
+        r["url"] for r in listing if urllib.parse.urlsplit(r["url"]).path.startswith("/static/")
+    ]
+    before = read_cpu_clock(clock)
+    for url in urls:
+        request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+    return (read_cpu_clock(clock) - before) * 1000
+
+
 def measure(runs: int, network: str) -> list[dict]:
     """Start a server, join once to warm it, and return one measurement per cold join."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -230,6 +251,8 @@ def measure(runs: int, network: str) -> list[dict]:
                 cold_join(browser, base, clock, NETWORKS[network], 2 + i) for i in range(runs)
             ]
             browser.close()
+            for r in results:  # (no browser running now: the server's CPU is the files' alone)
+                r["static_cpu_ms"] = static_cpu_ms(clock, r["listing"])
     return results
 
 
@@ -290,7 +313,7 @@ def main() -> None:
     for network in networks:
         results = measure(args.runs, network)
         for r in results:
-            print(network, {k: round(r[k]) for k in FIGURES}, flush=True)
+            print(network, {k: round(r[k]) for k in (*FIGURES, "static_cpu_ms")}, flush=True)
         figures[network] = summary(results)
         listings[network] = results[-1]["listing"]
     text = table(figures, args.runs)
