@@ -32,6 +32,7 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the direction of imports inside rounds/ (contracts in pyproject.toml)
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .

@@ -6,7 +6,8 @@ Pages live in `views/`, not `pages/`: Streamlit's legacy multipage routing would
 
 import streamlit as st
 
-from rounds.ui import chrome, gate, resources
+from rounds import resources
+from rounds.ui import chrome, gate
 from rounds.ui.educator_access import is_educator
 from rounds.ui.modules import draw_problems
 from rounds.ui.outage import database_guard
@@ -28,6 +29,7 @@ EDUCATOR_PAGES = (
     PageSpec("views/presenter.py", "Presenter", ":material/co_present:", "presenter"),
     PageSpec("views/dashboard.py", "Dashboard", ":material/monitoring:", "dashboard"),
 )
+EDUCATOR_PATHS = {spec.url_path for spec in EDUCATOR_PAGES}
 # Pages drawn without the site chrome (the big screen in a meeting room).
 BARE_PAGES = {"presenter"}
 # Pages that use the whole screen width; every other page reads as a centred column.
@@ -35,6 +37,9 @@ WIDE_PAGES = {"presenter", "dashboard"}
 # The browser tab's title where it is not simply "Rounds".
 TAB_TITLES = {"presenter": "Rounds · presenter", "dashboard": "Rounds · dashboard"}
 ICON = "🩺"
+# Before st.navigation: otherwise the page's Material icon becomes the favicon, fetched from
+# fonts.gstatic.com (which the CSP refuses, and which would learn of every page view).
+st.set_page_config(page_icon=ICON)
 
 catalog = resources.catalog()
 site = catalog.site
@@ -71,6 +76,9 @@ with st.sidebar:
     gate.remember_in_browser()
 if page.url_path in BARE_PAGES:
     apply_style(hide_sidebar=True)
+elif page.url_path in EDUCATOR_PATHS:  # a slim header of their own, not the learners' notices
+    apply_style()
+    chrome.draw_educator_header(site)
 else:
     chrome.draw_sidebar(site)  # with the stylesheet
     chrome.draw_header(site)

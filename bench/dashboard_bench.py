@@ -46,7 +46,7 @@ from bench.dashboard_seed import DAYS, START, seed  # noqa: E402
 from bench.loadgen.server import busy_cores, wait_quiet  # noqa: E402
 from rounds import dashboard  # noqa: E402
 from rounds.content.loader import load_catalog  # noqa: E402
-from rounds.exports import to_zip_bytes  # noqa: E402
+from rounds.documents.csv_export import to_zip_bytes  # noqa: E402
 from rounds.store.engine import open_engine  # noqa: E402
 
 POSTGRES_URL = os.environ.get(

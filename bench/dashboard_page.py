@@ -20,8 +20,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from rounds.educator import ENV_HASH, hash_password
-from rounds.ui import dashboard_data, resources
+from rounds import resources
+from rounds.rules.educator import ENV_HASH, hash_password
+from rounds.ui import dashboard_data
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "dashboard bench"  # a throwaway educator password for this process only

@@ -12,8 +12,8 @@ import uuid
 
 from sqlalchemy import Engine, func, insert, select, text
 
-from rounds.progress import ARTICLE_OPENED, COMPLETED, poll_id
-from rounds.quiz import stored_result
+from rounds.rules.progress import ARTICLE_OPENED, COMPLETED, poll_id
+from rounds.rules.quiz import stored_result
 from rounds.store.tables import (
     attestations,
     evaluation_answers,

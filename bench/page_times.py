@@ -37,7 +37,7 @@ from bench.loadgen import learner_states as states  # noqa: E402
 from bench.loadgen.participant import ATTEST_IMAGE  # noqa: E402
 from bench.loadgen.variant import CPU_SOCKET, read_cpu_clock  # noqa: E402
 from rounds.content.loader import load_catalog  # noqa: E402
-from rounds.educator import ENV_PLAIN  # noqa: E402
+from rounds.rules.educator import ENV_PLAIN  # noqa: E402
 from stclient.session import Session  # noqa: E402
 
 DOCS = ROOT / "docs" / "performance.md"

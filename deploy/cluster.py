@@ -22,19 +22,24 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # also when run as a script
-from deploy.replica import ROOT, free_port, serve_command, wait_healthy
+from deploy.replica import PROXY_ADDRESS, ROOT, free_port, serve_command, wait_healthy
+from rounds.web.security import DEFAULT_PER_CLIENT, ENV_PER_CLIENT
 
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 
 
-def render_nginx_conf(port: int, replica_ports: list[int], workdir: Path) -> str:
-    """Fill the template: listen on `port`, balance over the replicas, keep files in workdir."""
+def render_nginx_conf(
+    port: int, replica_ports: list[int], workdir: Path, per_client: int = DEFAULT_PER_CLIENT
+) -> str:
+    """Fill the template: listen on `port`, balance over the replicas, keep files in workdir,
+    allow `per_client` concurrent connections per client address."""
     servers = "\n".join(f"        server 127.0.0.1:{p};" for p in replica_ports)
     text = TEMPLATE.read_text(encoding="utf-8")
     return (
         text.replace("@@SERVERS@@", servers)
         .replace("@@PORT@@", str(port))
         .replace("@@DIR@@", str(workdir))
+        .replace("@@PER_CLIENT@@", str(per_client))
     )
 
 
@@ -69,6 +74,9 @@ class Cluster:
             "ROUNDS_SECRET_KEY": self.env.get("ROUNDS_SECRET_KEY") or secrets.token_urlsafe(32),
             "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32),
             "ROUNDS_DATA_DIR": str(self.workdir / "data"),
+            # uvicorn takes the client's address and scheme from X-Forwarded-For/-Proto only
+            # from these proxies: nginx, on this machine.
+            "FORWARDED_ALLOW_IPS": os.environ.get("FORWARDED_ALLOW_IPS", PROXY_ADDRESS),
         }
         for i, port in enumerate(self.replica_ports):
             env = {**os.environ, **shared, **self.env, "ROUNDS_REPLICA": f"replica-{i + 1}"}
@@ -87,7 +95,12 @@ class Cluster:
         for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.workdir / folder).mkdir(parents=True, exist_ok=True)
         conf = self.workdir / "nginx.conf"
-        conf.write_text(render_nginx_conf(self.port, self.replica_ports, self.workdir))
+        per_client = self.env.get(ENV_PER_CLIENT) or os.environ.get(ENV_PER_CLIENT)
+        conf.write_text(
+            render_nginx_conf(
+                self.port, self.replica_ports, self.workdir, int(per_client or DEFAULT_PER_CLIENT)
+            )
+        )
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self.processes.append(
             subprocess.Popen(

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PROXY_ADDRESS = "127.0.0.1"  # where the recipe's nginx runs: the proxy uvicorn trusts
 
 
 def free_port() -> int:
@@ -72,6 +73,7 @@ def running(
     folder.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     full_env = {
+        "FORWARDED_ALLOW_IPS": PROXY_ADDRESS,  # a proxy in front on this machine is trusted
         **os.environ,
         "ROUNDS_DATA_DIR": str(folder / "data"),
         "ROUNDS_DATABASE_URL": f"sqlite:///{folder / 'rounds.db'}",

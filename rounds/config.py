@@ -1,29 +1,63 @@
 """Where Rounds finds its database, its content and its signing secret.
 
-Everything comes from environment variables (or `.streamlit/secrets.toml`, read by the UI layer
-and passed in); the defaults give a working embedded set-up with no configuration at all.
+Everything comes from `ROUNDS_*` environment variables through one typed `Settings`
+(pydantic-settings: a bad value is one clear error naming the variable); the educator password
+may also come from `.streamlit/secrets.toml`, read by the UI layer. The defaults give a working
+embedded set-up with no configuration at all.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
+
+from pydantic import PositiveInt, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "data"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """The settings one app process runs with."""
+class ConfigError(ValueError):
+    """A configured value is not valid; the message names every bad variable."""
 
-    database_url: str
-    content_dir: Path
-    data_dir: Path
-    secret_key: str
+
+class Settings(BaseSettings):
+    """The settings one app process runs with, from `ROUNDS_*` environment variables.
+
+    Every variable is listed in README's Configuration table (a test checks it). Unset ones take
+    the embedded defaults: SQLite and a kept secret under `data/`, the `content/` folder.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="ROUNDS_", env_ignore_empty=True, extra="ignore", frozen=True
+    )
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str = ""  # empty: the embedded SQLite file under `data_dir`
+    content_dir: Path = ROOT / "content"
+    secret_key: str = ""  # empty: one created once and kept in `data_dir`
     public_url: str | None = None  # the address phones use, for join links and QR codes
+    allowed_hosts: str | None = None  # comma-separated; none: this machine's own names only
+    replica: str | None = None  # this replica's name, in an X-Rounds-Replica header
+    retention_days: PositiveInt | None = None  # for `python -m rounds purge`
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_url(cls, value: str | None) -> str | None:
+        if value and not value.lower().startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value or None
+
+    @model_validator(mode="after")
+    def _embedded_defaults(self) -> Settings:
+        if not self.database_url:
+            object.__setattr__(self, "database_url", default_database_url(self.data_dir))
+        if not self.secret_key:
+            object.__setattr__(self, "secret_key", load_secret_key(self.data_dir))
+        return self
 
     @property
     def public_url_is_https(self) -> bool:
@@ -60,14 +94,22 @@ def load_secret_key(data_dir: Path, configured: str | None = None) -> str:
     return key
 
 
-def settings_from_env(env: dict[str, str] | None = None) -> Settings:
-    """Build settings from `ROUNDS_*` environment variables, with embedded defaults."""
-    env = dict(os.environ if env is None else env)
-    data_dir = Path(env.get("ROUNDS_DATA_DIR") or DEFAULT_DATA_DIR)
-    return Settings(
-        database_url=env.get("ROUNDS_DATABASE_URL") or default_database_url(data_dir),
-        content_dir=Path(env.get("ROUNDS_CONTENT_DIR") or ROOT / "content"),
-        data_dir=data_dir,
-        secret_key=load_secret_key(data_dir, env.get("ROUNDS_SECRET_KEY")),
-        public_url=env.get("ROUNDS_PUBLIC_URL") or None,
-    )
+def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from `ROUNDS_*` environment variables (`env`, else the process's own).
+
+    Raises `ConfigError` naming every variable whose value is not valid.
+    """
+    values = {
+        key.removeprefix("ROUNDS_").lower(): value
+        for key, value in (os.environ if env is None else env).items()
+        if key.startswith("ROUNDS_") and value != ""
+    }
+    try:
+        # From the given mapping only: the process's environment must not fill in the rest.
+        return Settings.model_validate(values) if env is not None else Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"ROUNDS_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise ConfigError(f"invalid configuration: {problems}") from None

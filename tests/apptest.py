@@ -8,7 +8,7 @@ import json
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from rounds.ui import resources
+from rounds import resources
 from rounds.ui.live_component import decode
 from rounds.ui.poll_widgets import refresh_shared
 from tests.conftest import ROOT
@@ -23,7 +23,8 @@ PAGES = {
     "presenter": "views/presenter.py",
     "dashboard": "views/dashboard.py",
 }
-BIG_SCREEN = {"views/presenter.py"}  # drawn without the site chrome
+# Drawn without the learners' site chrome: the big screen, and the dashboard (a slim header).
+NO_LEARNER_CHROME = {"views/presenter.py", "views/dashboard.py"}
 
 
 def fresh_app(monkeypatch, tmp_path, database_url: str | None = None) -> AppTest:

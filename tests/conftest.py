@@ -95,3 +95,16 @@ def cohort(engine, clock) -> dict[str, str]:
     from tests.dashboard_cohort import store_cohort
 
     return store_cohort(engine, clock)
+
+
+def as_pre_alembic(conn, version: int) -> None:
+    """Make a fresh database look as the pre-Alembic migrations at `version` left it.
+
+    (The caller then takes out what that version did not have yet.)
+    """
+    for table in ("alembic_version", "used_tokens", "throttle", "educator_sessions"):
+        conn.execute(text(f"DROP TABLE {table}"))
+    conn.execute(
+        text("CREATE TABLE schema_info (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)")
+    )
+    conn.execute(text("INSERT INTO schema_info VALUES (1, :v)"), {"v": version})

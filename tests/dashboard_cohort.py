@@ -15,8 +15,8 @@ from sqlalchemy import update
 from rounds import dashboard
 from rounds.content.loader import load_catalog, load_site
 from rounds.dashboard import Filters
-from rounds.lifecycle import PollState
-from rounds.progress import ARTICLE_OPENED, COMPLETED, poll_id
+from rounds.rules.lifecycle import PollState
+from rounds.rules.progress import ARTICLE_OPENED, COMPLETED, poll_id
 from rounds.store import evaluation, events, participants, polls, quiz, votes
 from rounds.store.tables import participants as participants_table
 from tests.conftest import CONTENT
@@ -25,7 +25,7 @@ MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
 SLUG = MODULE.slug
 POLL = poll_id(MODULE)
 QUESTIONS = MODULE.quiz.questions
-STATEMENTS = ["clear", "objectives", "relevant", "change_practice"]
+STATEMENTS = ["clear", "objectives", "relevant", "free_of_bias", "change_practice"]
 OPTIONS = [o.key for o in MODULE.poll.options]
 LABELS = dashboard.profession_labels(load_site(CONTENT)[0].gate)
 
@@ -71,12 +71,12 @@ ALL = {1, 2, 3, 4}
 # who: (profession, [(phase, right answers, finished)], evaluation values, certificate)
 DAY1_LEARNERS = {
     "A": ("physician", [("pre", {1}, True), ("pre", ALL, True), ("post", {1, 2}, True),
-                        ("post", ALL, True)], [5, 4, 4, 3], True),
-    "B": ("physician", [("pre", {1, 2}, True), ("post", {1, 2, 4}, True)], [4, 4, 3, 4], True),
-    "C": ("physician", [("pre", set(), True), ("post", ALL, True)], [5, 5, 5, 2], True),
-    "D": ("nurse", [("post", {3, 4}, True)], [2, 3, None, 2], False),
+                        ("post", ALL, True)], [5, 4, 4, 4, 3], True),
+    "B": ("physician", [("pre", {1, 2}, True), ("post", {1, 2, 4}, True)], [4, 4, 3, 4, 4], True),
+    "C": ("physician", [("pre", set(), True), ("post", ALL, True)], [5, 5, 5, 5, 2], True),
+    "D": ("nurse", [("post", {3, 4}, True)], [2, 3, None, 3, 2], False),
     "E": ("nurse", [("pre", {1, 3}, True), ("post", ALL, False)], None, False),
-    "H": ("nurse", [("pre", ALL, True), ("post", ALL, True)], [1, 1, 1, 1], True),
+    "H": ("nurse", [("pre", ALL, True), ("post", ALL, True)], [1, 1, 1, 1, 1], True),
 }  # fmt: skip
 
 
@@ -110,23 +110,25 @@ def store_cohort(engine, clock: Clock) -> dict[str, str]:
             .values(simulated=True)
         )
     second = dt.timedelta(seconds=1)
-    vote(engine, clock, VOTE1 + 5 * second, ids["A"], "adopt_now")
-    vote(engine, clock, VOTE1 + 10 * second, ids["H"], "not_applicable")
-    vote(engine, clock, VOTE1 + 20 * second, ids["B"], "adopt_now")
-    vote(engine, clock, VOTE1 + 65 * second, ids["C"], "adopt_selected")
-    vote(engine, clock, VOTE1 + 70 * second, ids["D"], "await_data")
-    vote(engine, clock, VOTE1 + 130 * second, ids["E"], "concerns")
-    vote(engine, clock, VOTE1 + 200 * second, ids["B"], "adopt_selected")  # B changes their mind
+    vote(engine, clock, VOTE1 + 5 * second, ids["A"], "use_for_most_eligible")
+    vote(engine, clock, VOTE1 + 10 * second, ids["H"], "not_my_decision")
+    vote(engine, clock, VOTE1 + 20 * second, ids["B"], "use_for_most_eligible")
+    vote(engine, clock, VOTE1 + 65 * second, ids["C"], "use_for_some_eligible")
+    vote(engine, clock, VOTE1 + 70 * second, ids["D"], "would_not_use")
+    vote(engine, clock, VOTE1 + 130 * second, ids["E"], "not_my_decision")
+    vote(
+        engine, clock, VOTE1 + 200 * second, ids["B"], "use_for_some_eligible"
+    )  # B changes their mind
 
     clock.now = DAY2
-    learn(engine, ids["F"], "pharmacist", [("pre", ALL, True), ("post", ALL, True)], [4] * 4, True)
+    learn(engine, ids["F"], "pharmacist", [("pre", ALL, True), ("post", ALL, True)], [4] * 5, True)
     participants.record_attestation(engine, ids["G"], "v1", "physician", None)
     events.record_event(engine, ids["G"], SLUG, ARTICLE_OPENED)
     polls.reset(engine, POLL)
     polls.set_state(engine, POLL, PollState.open)
-    vote(engine, clock, VOTE2, ids["F"], "adopt_now")
+    vote(engine, clock, VOTE2, ids["F"], "use_for_most_eligible")
     vote(engine, clock, VOTE2 + 30 * second, ids["G"], "unsure")
-    vote(engine, clock, VOTE2 + 45 * second, ids["A"], "await_data")
+    vote(engine, clock, VOTE2 + 45 * second, ids["A"], "would_not_use")
 
     clock.now = REHEARSAL
     polls.simulate_round(engine, POLL, OPTIONS, list(LABELS), voters=SIMULATED_VOTERS, seed=7)
@@ -139,3 +141,7 @@ def rows(frame: pd.DataFrame, *columns: str) -> list[tuple]:
 
 def funnel_counts(engine, filters: Filters) -> list[tuple]:
     return rows(dashboard.funnel(engine, MODULE, filters), "step", "participants", "conversion_pct")
+
+
+def funnel_shares(engine, filters: Filters) -> list[tuple]:
+    return rows(dashboard.funnel(engine, MODULE, filters), "step", "pct_of_attested", "from_step")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from rounds.content.loader import load_catalog
-from rounds.educator import ENV_HASH, hash_password
-from rounds.lifecycle import PollState
-from rounds.progress import poll_id
+from rounds.rules.educator import ENV_HASH, hash_password
+from rounds.rules.lifecycle import PollState
+from rounds.rules.progress import poll_id
 from rounds.store.engine import open_engine
 from rounds.store.evaluation import save_evaluation
 from rounds.store.participants import new_participant_id, record_attestation
@@ -131,6 +131,9 @@ def test_a_learner_cannot_reach_the_dashboard(monkeypatch, tmp_path, configured)
 def test_dashboard_loads_on_an_empty_database(monkeypatch, tmp_path, configured):
     at = dashboard(monkeypatch, tmp_path)
     assert not at.exception
+    site = load_catalog(CONTENT).site  # educators get a slim header, not the learners' notices
+    assert f"{site.name} · for educators" in texts(at)
+    assert site.translation_notice not in texts(at) and site.support.title not in texts(at)
     views = at.button_group(key="dash_tab")
     assert views.options == ["Funnel", "Learning", "Evaluation", "Poll", "Exports"]
     assert len(at.get("download_button")) == 0  # only the open tab is drawn (and read)
@@ -154,8 +157,10 @@ def test_dashboard_loads_with_seeded_data_and_shows_the_stored_numbers(
     assert funnel_counts(at)["voted"] == 7  # the rehearsal's 60 simulated voters are left out
     assert funnel_counts(at)["evaluated"] == 7
     (table,) = [d.value for d in at.dataframe if "Step" in d.value.columns]
-    assert table["% of previous step"].iloc[0] == "—"  # nothing before the first step
-    assert "None" not in set(table["% of previous step"])
+    conversion = "Conversion (only where one step leads to the other)"
+    shown = dict(zip(table["Step"], table[conversion], strict=True))
+    assert shown["voted"] == "—" and shown["evaluated"] == "—"  # not nested: no conversion
+    assert "None" not in set(table[conversion]) and table["% of attested"].iloc[0] == "100 %"
     at.toggle(key="dash_simulated").set_value(True).run()
     assert funnel_counts(at)["voted"] == 67
     for tab in ["Learning", "Evaluation", "Poll", "Exports"]:  # every tab, on stored rows
@@ -210,6 +215,10 @@ def test_learning_tab_tables_scores_before_then_after_as_the_chart_does(
     assert list(scores.columns) == ["Score (%)", "Before reading", "After reading"]
     assert scores["After reading"].tolist() == [1, 0, 0, 0, 2]
     assert scores["Before reading"].tolist() == [0, 0, 0, 0, 0]
+    # Nobody took a pre-test: no gain of the same people, said with its n rather than invented.
+    assert "Learning gain of the same people (n = 0)" in [h.value for h in at.subheader]
+    (paired,) = [d.value for d in at.dataframe if "% correct, first pre-test" in d.value.columns]
+    assert paired["Participants"].tolist() == [0] * 5 and paired["Gain (points)"].isna().all()
 
 
 def test_a_rehearsal_round_is_offered_only_while_rehearsals_count(

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from rounds.content.loader import load_catalog
 from rounds.store.engine import open_engine
 from rounds.store.tables import attestations
-from tests.apptest import BIG_SCREEN, PAGES, attest, fresh_app, texts
+from tests.apptest import NO_LEARNER_CHROME, PAGES, attest, fresh_app, texts
 from tests.conftest import CONTENT
 
 CATALOG = load_catalog(CONTENT)
@@ -35,9 +35,9 @@ def test_every_page_launches_after_confirming(monkeypatch, tmp_path, page):
     attest(at)
     assert not at.exception
     assert SITE.gate.title not in [t.value for t in at.title]
-    assert (SITE.disclosure.statement in texts(at)) is (page not in BIG_SCREEN)
+    assert (SITE.disclosure.statement in texts(at)) is (page not in NO_LEARNER_CHROME)
     funders = [f.name for f in SITE.disclosure.funders]
-    assert all((name in texts(at)) is (page not in BIG_SCREEN) for name in funders)
+    assert all((name in texts(at)) is (page not in NO_LEARNER_CHROME) for name in funders)
 
 
 def test_confirming_records_an_attestation_and_opens_the_asked_for_page(monkeypatch, tmp_path):

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from rounds import signing
+from rounds import resources
 from rounds.content.loader import load_catalog
+from rounds.rules.educator import ENV_HASH, hash_password
+from rounds.rules.evaluation import EXTRA
+from rounds.rules.progress import poll_id
 from rounds.store import quiz as quiz_store
 from rounds.store.engine import open_engine
+from rounds.store.evaluation import save_evaluation
 from rounds.store.participants import new_participant_id, record_attestation
-from rounds.ui import quiz_widgets, resources
+from rounds.store.tables import participants
+from rounds.store.votes import record_vote
+from rounds.ui import evaluation_widgets, quiz_widgets
+from rounds.web import signing
 from tests.apptest import PAGES, attest, figures, fresh_app, live_heading, live_results, texts
 from tests.conftest import CONTENT
 from tests.test_quiz import take
@@ -57,6 +69,12 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
         assert not at.exception
         shown = texts(at)
         assert ("Correct." in shown) if n else ("Not quite." in shown)
+        number = MODULE.reference_number(question.source)
+        source = MODULE.references[number - 1]
+        assert f"Source: \\[{number}\\] {source.text.strip()}" in shown
+        assert "](None)" not in shown  # a reference without a link shows none
+        if source.doi:
+            assert f"](https://doi.org/{source.doi})" in shown
     total = len(QUESTIONS)
     expected = round(100 * (total - 1) / total)
     assert f"Your score: {expected}%" in texts(at)
@@ -69,9 +87,8 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
         at.radio(key=f"eval_{statement.key}").set_value(0 if i == 3 else 4)
     at.button(key="eval_submit").click().run()
     assert "your answers are saved" in texts(at)
-    (chart,) = figures(at)  # everyone's answers: the chart, its text, the table
-    assert chart["figure"]["data"] and len(at.dataframe) >= 1
-    assert all(s.text.rstrip(".") in chart["alt"] for s in MODULE.evaluation.statements)
+    assert not figures(at)  # the only answers are the learner's own: nobody else's to show
+    assert "once 5 other participants have answered" in texts(at)
 
     open_page(at, "poll")
     assert live_heading(at) == "hidden"
@@ -184,3 +201,151 @@ def test_an_attempt_answered_in_full_but_never_finished_can_still_be_finished(
     at.button(key="quiz_finish").click().run()
     assert not at.exception
     assert "Your score: 100%" in texts(at)
+
+
+def evaluated_by_peers(tmp_path, peers: int, skipping_first: int = 0) -> None:
+    """Store the evaluation of `peers` other participants (some skipping the first statement)."""
+    engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    statements = MODULE.evaluation.statements
+    for n in range(peers):
+        peer = new_participant_id()
+        record_attestation(engine, peer, "v1", "nurse", None)
+        answers = {s.key: 5 for s in statements}
+        if n < skipping_first:
+            answers[statements[0].key] = None
+        save_evaluation(engine, MODULE.slug, peer, answers)
+    engine.dispose()
+
+
+def submit_evaluation(at: AppTest) -> AppTest:
+    open_page(at, "evaluation")
+    for statement in MODULE.evaluation.statements:
+        at.radio(key=f"eval_{statement.key}").set_value(4)
+    return at.button(key="eval_submit").click().run()
+
+
+def test_everyones_evaluation_shows_from_five_other_participants(monkeypatch, tmp_path):
+    evaluated_by_peers(tmp_path, 4)
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "evaluation")
+    attest(at)
+    submit_evaluation(at)
+    assert not figures(at) and not at.dataframe  # 4 others: one's answers could be worked out
+    evaluated_by_peers(tmp_path, 1)
+    evaluation_widgets.forget_results(MODULE)  # as the fifth one's own submission does
+    open_page(at, "evaluation")
+    (chart,) = figures(at)
+    assert chart["figure"]["data"] and len(at.dataframe) == 1
+    assert all(s.text.rstrip(".") in chart["alt"] for s in MODULE.evaluation.statements)
+
+
+def test_a_statement_too_few_others_answered_is_left_out(monkeypatch, tmp_path):
+    evaluated_by_peers(tmp_path, 6, skipping_first=2)  # 4 others answered the first statement
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "evaluation")
+    attest(at)
+    submit_evaluation(at)
+    (chart,) = figures(at)
+    first, *others = MODULE.evaluation.statements
+    assert first.text.rstrip(".") not in chart["alt"]
+    assert all(s.text.rstrip(".") in chart["alt"] for s in others)
+    assert "fewer than 5 other participants answered" in texts(at)
+
+
+def test_the_change_of_practice_statement_takes_i_already_do_this(monkeypatch, tmp_path):
+    evaluated_by_peers(tmp_path, 5)  # everyone's answers show from 5 others on
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "evaluation")
+    attest(at)
+    statements = {s.key: s for s in MODULE.evaluation.statements}
+    assert "I already do this" not in at.radio(key="eval_clear").options  # only where asked
+    already = at.radio(key="eval_change_practice")
+    assert "I already do this" in already.options
+    for key in statements:
+        at.radio(key=f"eval_{key}").set_value(EXTRA if key == "change_practice" else 4)
+    at.button(key="eval_submit").click().run()
+    assert not at.exception
+    assert f"{statements['change_practice'].text} **I already do this**" in texts(at)
+    (table,) = at.dataframe
+    shown = table.value.set_index("Statement")
+    row = shown.loc[statements["change_practice"].text]
+    assert row["I already do this"] == 1 and row["Answered (n)"] == 5  # the 5 peers, not mine
+    assert shown.loc[statements["free_of_bias"].text, "Agree"] == 1
+
+
+def test_the_article_shows_accreditation_and_disclosures_before_the_content(monkeypatch, tmp_path):
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "article")
+    attest(at)
+    shown = [m.value for m in at.markdown]
+    front = next(i for i, text in enumerate(shown) if "Before you start" in text)
+    body = next(i for i, text in enumerate(shown) if "The panel and its question" in text)
+    assert front < body
+    assert "Released 7 November 2025 · last reviewed 2 December 2026" in texts(at)
+    for expected in (
+        "This activity is not accredited.",
+        "**Faculty and authors**",
+        "**Rounds editorial team** (Authors). Disclosure: No relevant financial",
+        "**Planners and reviewers**",
+        "**Commercial support for this activity.**",
+    ):
+        assert expected in shown[front]
+    article = shown[body]
+    assert "NEJMoa2312948](https://doi.org/10.1056/NEJMoa2312948)" in article  # label: doi:...
+    assert "[PMID 39047240](https://pubmed.ncbi.nlm.nih.gov/39047240/)" in article
+    assert "?term=" not in article
+    key_data = article.split("## Key data")[1].split("## Key learning")[0]
+    assert key_data.count("Off-label]") == 2  # dose capping; Erwinia for silent inactivation
+
+
+def test_off_label_poll_evidence_carries_a_visible_label(monkeypatch, tmp_path):
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "poll")
+    attest(at)
+    at.radio(key="poll_choice").set_value("would_not_use")
+    at.button(key="poll_vote").click().run()
+    (evidence,) = [i.value for i in at.info if "The evidence in brief" in i.value]
+    (eu,) = [line for line in evidence.splitlines() if "Labelling, EU" in line]
+    assert "Off-label]" in eu and "outside the label" in eu
+    assert "Harm, E1910" in evidence and "interim analysis" in evidence
+
+
+def test_an_expired_module_is_hidden_from_the_catalog(monkeypatch, tmp_path):
+    content = Path(shutil.copytree(CONTENT, tmp_path / "content"))
+    old = Path(shutil.copytree(content / "modules" / MODULE.slug, content / "modules" / "old"))
+    data = yaml.safe_load((old / "module.yaml").read_text(encoding="utf-8"))
+    data.update(slug="expired-module", title="An expired module", expires="2026-01-31")
+    data.update(reviewed="2025-12-01")
+    (old / "module.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    monkeypatch.setenv("ROUNDS_CONTENT_DIR", str(content))
+    at = fresh_app(monkeypatch, tmp_path)
+    at.switch_page(PAGES["home"])
+    attest(at.run())
+    assert not at.exception
+    assert MODULE.title in texts(at)
+    assert "An expired module" not in texts(at)
+    open_page(at, "article", module="expired-module")  # an old link still opens, and says so
+    assert "This activity expired on 31 January 2026" in texts(at)
+
+    monkeypatch.setenv(ENV_HASH, hash_password("educator password", iterations=1000))
+    open_page(at, "dashboard", module="expired-module")  # educators still have its figures
+    at.text_input(key="educator_password").input("educator password")
+    at.button(key="educator_submit").click().run()
+    assert not at.exception
+    assert "An expired module" in texts(at) and "no module at this address" not in texts(at)
+
+
+def test_a_vote_for_a_retired_option_reads_as_not_voted(monkeypatch, tmp_path):
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "poll")
+    attest(at)
+    engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with engine.connect() as conn:
+        (me,) = conn.execute(select(participants.c.id)).scalars()
+    record_vote(engine, poll_id(MODULE), me, "adopt_now")  # a key the poll no longer offers
+    open_page(at, "poll")
+    assert not at.exception
+    assert "Your vote:" not in texts(at)
+    at.radio(key="poll_choice").set_value("would_not_use")
+    at.button(key="poll_vote").click().run()
+    assert "Your vote: **No, I would not use it**" in texts(at)

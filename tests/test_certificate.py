@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
 
-from rounds import certificate
-from rounds.certificate import NAME_LIMIT, certificate_pdf
+from rounds.content.loader import load_catalog
+from rounds.documents import certificate
+from rounds.documents.certificate import NAME_LIMIT, certificate_pdf
+from tests.conftest import CONTENT
 
 HAS_UNICODE_FONT = (certificate._FONT_DIR / "DejaVuSans.ttf").is_file()
 
@@ -136,3 +139,50 @@ def test_core_font_replaces_what_latin1_cannot_show(monkeypatch, tmp_path):
     _, text = _read(_certificate(learner_name="Zoë 🎉 Müller"))
 
     assert "Zoë ? Müller" in text
+
+
+def test_a_not_accredited_activity_gives_a_certificate_of_completion_without_credit(font):
+    module = load_catalog(CONTENT).get("asparaginase-aya-all").module
+    assert not module.accreditation.is_accredited
+    pages, text = _read(
+        _certificate(
+            credit_designation=module.accreditation.credit_designation,
+            accreditation_statement=module.accreditation.statement,
+            activity_dates=(module.published, module.expires),
+        )
+    )
+
+    flat = " ".join(text.split())
+    assert pages == 1
+    assert "Certificate of completion" in flat
+    assert "This activity is not accredited. This certificate records completion only." in flat
+    assert "Activity released 7 November 2025" in flat and "expires 1 December 2027" in flat
+    assert not re.search(r"\bcredits?\b|\bCME\b|maximum of", flat, re.I)  # nothing implies credit
+
+
+def test_an_accredited_activity_prints_its_statement_and_credit_designation(font):
+    pages, text = _read(
+        _certificate(
+            accreditation_statement="Accredited by Example Council for continuing education.",
+            credit_designation="a maximum of 0.25 credits",
+        )
+    )
+
+    flat = " ".join(text.split())
+    assert pages == 1
+    assert "Accredited by Example Council for continuing education." in flat
+    assert "Credit designation: a maximum of 0.25 credits" in flat
+    assert "not accredited" not in flat
+
+
+def test_a_long_accreditation_statement_still_fits_on_one_page(font):
+    pages, text = _read(
+        _certificate(
+            learning_objective="WWW " * 5_000,
+            accreditation_statement="Statement " * 2_000,
+            credit_designation="Credits " * 2_000,
+        )
+    )
+
+    assert pages == 1
+    assert "85%" in text

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from rounds.charts import AGREEMENT_LEVELS, PALETTE, evaluation_diverging, poll_bar
+from rounds.figures.charts import AGREEMENT_LEVELS, PALETTE, evaluation_diverging, poll_bar
 from rounds.ui.component_args import json_object
 
 

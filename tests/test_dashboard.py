@@ -16,6 +16,7 @@ from rounds import dashboard
 from rounds.dashboard import Filters
 from rounds.store.tables import quiz_attempts
 from tests.dashboard_cohort import (
+    DAY1,
     DAY2,
     MODULE,
     QUESTIONS,
@@ -23,20 +24,32 @@ from tests.dashboard_cohort import (
     STATEMENTS,
     VOTE1,
     funnel_counts,
+    funnel_shares,
     rows,
 )
 
 
-def test_the_funnel_counts_each_step_with_its_conversion(engine, cohort):
+def test_the_funnel_counts_each_step_converting_only_between_nested_ones(engine, cohort):
+    """Conversions between steps that are not nested read 125 % and 140 %: no longer shown."""
     assert funnel_counts(engine, Filters()) == [
         ("attested", 7, None),
-        ("opened article", 7, 100.0),
-        ("pre-test", 5, 71.4),  # A B C E F
-        ("post-test", 5, 100.0),  # A B C D F (E never finished)
-        ("passed", 4, 80.0),  # best post of 3/4 or more: A B C F
-        ("evaluated", 5, 125.0),
-        ("voted", 7, 140.0),
-        ("certificate", 4, 57.1),
+        ("opened article", 7, None),
+        ("pre-test", 5, None),  # A B C E F
+        ("post-test", 5, None),  # A B C D F (E never finished)
+        ("passed", 4, 80.0),  # best post of 3/4 or more: A B C F; 4 of the 5 post-tests
+        ("evaluated", 5, None),
+        ("voted", 7, None),
+        ("certificate", 4, 100.0),  # of the 4 who passed
+    ]
+    assert funnel_shares(engine, Filters()) == [
+        ("attested", 100.0, None),
+        ("opened article", 100.0, None),
+        ("pre-test", 71.4, None),
+        ("post-test", 71.4, None),
+        ("passed", 57.1, "post-test"),
+        ("evaluated", 71.4, None),
+        ("voted", 100.0, None),
+        ("certificate", 57.1, "passed"),
     ]
 
 
@@ -117,6 +130,26 @@ def test_question_gain_compares_all_finished_answers_in_quiz_order(engine, cohor
     )
 
 
+def test_paired_gain_compares_the_same_people_first_pre_with_best_post(engine, cohort):
+    """Pre n = 6 against post n = 6 answers mixes people; paired: A, B, C and F took both
+    (E never finished a post-test, D took no pre-test, H is simulated)."""
+    frame = dashboard.paired_gain(engine, MODULE, Filters())
+    assert list(frame["question_key"]) == [None, *(q.key for q in QUESTIONS)]
+    assert set(frame["n"]) == {4}
+    # first pre: A {1}, B {1,2}, C none, F all; best post: A all, B {1,2,4}, C all, F all
+    assert rows(frame, "pre_pct_correct", "post_pct_correct", "gain") == [
+        (43.8, 93.8, 50.0),  # 7 of 16 answers right before, 15 of 16 after
+        (75.0, 100.0, 25.0),
+        (50.0, 100.0, 50.0),
+        (25.0, 75.0, 50.0),
+        (25.0, 100.0, 75.0),
+    ]
+    with_h = dashboard.paired_gain(engine, MODULE, Filters(include_simulated=True))
+    assert set(with_h["n"]) == {5}
+    nobody = dashboard.paired_gain(engine, MODULE, Filters(until=DAY1))
+    assert set(nobody["n"]) == {0} and set(nobody["gain"]) == {None}
+
+
 def test_evaluation_summary_and_commitment_to_change(engine, cohort):
     frame = dashboard.evaluation_summary(engine, MODULE, Filters()).set_index("key")
     assert list(frame.index) == STATEMENTS
@@ -143,11 +176,9 @@ def test_deidentified_rows_use_export_pseudonyms_consistently(engine, cohort):
     people = frames["participants"]
     assert list(people.columns) == ["participant_id", "profession", "country", "attested_at"]
     assert len(people) == 7 and people["participant_id"].is_unique
-    assert people["profession"].value_counts().to_dict() == {
-        "physician": 4,
-        "nurse": 2,
-        "pharmacist": 1,
-    }
+    # 4 physicians, 2 nurses, 1 pharmacist: the small groups merge, and the physicians with
+    # them, since the 3 others alone would be under 5 too (the dashboard's rule).
+    assert set(people["profession"]) == {dashboard.merged_label(5)}
     stored = set(cohort.values())
     for name, frame in frames.items():
         assert set(frame["participant_id"]) <= set(people["participant_id"]), name
@@ -155,14 +186,19 @@ def test_deidentified_rows_use_export_pseudonyms_consistently(engine, cohort):
     answers = frames["quiz_answers"]
     assert answers["phase"].value_counts().to_dict() == {"pre": 24, "post": 24}
     assert int(answers["is_correct"].sum()) == (1 + 4 + 2 + 0 + 2 + 4) + (2 + 4 + 3 + 4 + 2 + 4)
-    assert len(frames["evaluation"]) == 20 and frames["evaluation"]["value"].isna().sum() == 1
+    assert len(frames["evaluation"]) == 25 and frames["evaluation"]["value"].isna().sum() == 1
     cast = frames["votes"]
     assert cast["round"].value_counts().to_dict() == {1: 5, 2: 3}
     g = cast.loc[cast["option_key"] == "unsure", "participant_id"].item()
     g_row = people.set_index("participant_id").loc[g]
-    assert (g_row["profession"], g_row["attested_at"]) == ("physician", pd.Timestamp(DAY2))
-    b = cast.loc[(cast["round"] == 1) & (cast["option_key"] == "adopt_selected"), "created_at"]
-    assert sorted(b) == [pd.Timestamp(VOTE1 + dt.timedelta(seconds=s)) for s in (20, 65)]
+    assert g_row["attested_at"] == pd.Timestamp(DAY2).floor("h")
+    b = cast.loc[
+        (cast["round"] == 1) & (cast["option_key"] == "use_for_some_eligible"), "created_at"
+    ]
+    assert sorted(b) == [pd.Timestamp(VOTE1 + dt.timedelta(seconds=s)).floor("h") for s in (20, 65)]
+    for frame in frames.values():  # no time finer than the hour
+        for column in set(frame.columns) & {"attested_at", "answered_at", "created_at"}:
+            assert (frame[column].dropna() == frame[column].dropna().dt.floor("h")).all()
 
     day2 = dashboard.deidentified_rows(engine, MODULE, Filters(since=DAY2))
     assert [
@@ -170,7 +206,7 @@ def test_deidentified_rows_use_export_pseudonyms_consistently(engine, cohort):
     ] == [
         3,  # F, G and A (A's round-2 vote)
         8,
-        4,
+        5,
         3,
     ]
 
@@ -221,3 +257,19 @@ def test_a_module_without_quiz_evaluation_or_poll_gives_empty_views(engine, coho
         assert view(engine, bare, Filters()).empty, view.__name__
     assert dashboard.commitment_to_change(engine, bare, Filters()) is None
     assert dashboard.deidentified_rows(engine, bare, Filters())["votes"].empty
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["a"] * 5 + ["b"] * 2 + ["c"] * 3, ["a"] * 5 + ["Fewer than 5 each: merged"] * 5),
+        (["a"] * 6 + ["b"] * 5 + ["c"] * 1, ["a"] * 6 + ["Fewer than 5 each: merged"] * 6),
+        (["a"] * 5 + [None] * 2, ["a"] * 5 + [None] * 2),
+        (["a"] * 3, ["Fewer than 5 each: merged"] * 3),
+    ],
+)
+def test_rare_professions_and_countries_merge_in_the_row_export(values, expected):
+    from rounds.store.analytics.export import merge_small_groups
+
+    merged = merge_small_groups(pd.Series(values, dtype=object))
+    assert merged.where(merged.notna(), None).tolist() == expected

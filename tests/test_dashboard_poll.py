@@ -33,10 +33,10 @@ def test_poll_by_round_shows_real_rounds_with_changed_votes(engine, cohort):
     first, second = frame[frame["round"] == 1], frame[frame["round"] == 2]
     assert set(frame["round"]) == {1, 2}
     assert list(first["option_key"]) == OPTIONS
-    assert list(first["count"]) == [1, 2, 1, 1, 0, 0]  # B's changed vote counts as changed
-    assert list(first["percent"]) == [20.0, 40.0, 20.0, 20.0, 0.0, 0.0]
-    assert list(second["count"]) == [1, 0, 1, 0, 0, 1]
-    assert list(second["percent"]) == [33.3, 0.0, 33.3, 0.0, 0.0, 33.3]
+    assert list(first["count"]) == [1, 2, 1, 0, 1]  # B's changed vote counts as changed
+    assert list(first["percent"]) == [20.0, 40.0, 20.0, 0.0, 20.0]
+    assert list(second["count"]) == [1, 0, 1, 1, 0]
+    assert list(second["percent"]) == [33.3, 0.0, 33.3, 33.3, 0.0]
     assert not frame["simulated"].any()
     assert frame["archived"].all()  # the rehearsal archived round 2
 
@@ -63,30 +63,30 @@ def by_profession(engine, min_group: int, filters: Filters | None = None) -> dic
 
 
 def test_poll_by_profession_merges_small_groups_and_hides_a_small_merged_one(engine, cohort):
-    # Latest vote each: A await_data (round 2), B adopt_selected, C adopt_selected,
-    # G unsure (physicians by their latest attestation); D await_data, E concerns (nurses);
-    # F adopt_now (pharmacist).
+    # Latest vote each: A would_not_use (round 2), B use_for_some_eligible,
+    # C use_for_some_eligible, G unsure (physicians by their latest attestation);
+    # D would_not_use, E not_my_decision (nurses); F use_for_most_eligible (pharmacist).
     assert by_profession(engine, 5) == {
-        "Other (groups under 5 merged)": (7, [1, 2, 2, 1, 0, 1]),
+        "Fewer than 5 each: merged": (7, [1, 2, 2, 1, 1]),
     }
     assert by_profession(engine, 3) == {
-        "Physician": (4, [0, 2, 1, 0, 0, 1]),
-        "Other (groups under 3 merged)": (3, [1, 0, 1, 1, 0, 0]),
+        "Physician": (4, [0, 2, 1, 1, 0]),
+        "Fewer than 3 each: merged": (3, [1, 0, 1, 0, 1]),
     }
     # Left out, the other 3 would be the total less the physicians: the physicians join them.
-    assert by_profession(engine, 4) == {"Other (groups under 4 merged)": (7, [1, 2, 2, 1, 0, 1])}
+    assert by_profession(engine, 4) == {"Fewer than 4 each: merged": (7, [1, 2, 2, 1, 1])}
     assert by_profession(engine, 2) == {
-        "Physician": (4, [0, 2, 1, 0, 0, 1]),
-        "Other (groups under 2 merged)": (3, [1, 0, 1, 1, 0, 0]),
+        "Physician": (4, [0, 2, 1, 1, 0]),
+        "Fewer than 2 each: merged": (3, [1, 0, 1, 0, 1]),
     }  # the lone pharmacist is neither shown alone nor left out: the nurses join them
     assert by_profession(engine, 8) == {}
     assert by_profession(engine, 1, Filters(round=1)) == {
-        "Physician": (3, [1, 2, 0, 0, 0, 0]),
-        "Nurse": (2, [0, 0, 1, 1, 0, 0]),
+        "Physician": (3, [1, 2, 0, 0, 0]),
+        "Nurse": (2, [0, 0, 1, 0, 1]),
     }
     frame = dashboard.poll_by_profession(engine, MODULE, Filters(), min_group=3, labels=LABELS)
     physicians = frame[frame["profession"] == "Physician"]
-    assert list(physicians["percent"]) == [0.0, 50.0, 25.0, 0.0, 0.0, 25.0]
+    assert list(physicians["percent"]) == [0.0, 50.0, 25.0, 25.0, 0.0]
 
 
 @pytest.mark.parametrize("chosen", [None, 1, 2])
@@ -140,3 +140,10 @@ def test_a_round_where_a_hundred_new_participants_voted_within_a_minute_is_flagg
 
 def test_a_round_of_people_arriving_over_minutes_is_not_flagged(engine, cohort):
     assert dashboard.arrival_peaks(engine, MODULE, Filters(include_simulated=True)) == {}
+
+
+def test_the_merged_group_cannot_be_taken_for_the_profession_other():
+    labels = LABELS
+    assert any(label.startswith("Other") for label in labels.values())
+    assert not dashboard.merged_label(dashboard.MIN_GROUP).startswith("Other")
+    assert dashboard.merged_label(5) not in labels.values()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from rounds.educator import (
+from rounds.rules.educator import (
     ENV_HASH,
     is_session_valid,
     verify_password,

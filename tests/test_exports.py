@@ -14,7 +14,7 @@ import pytest
 
 from rounds import dashboard
 from rounds.dashboard import Filters
-from rounds.exports import export_filename, neutralise, to_csv_bytes, to_zip_bytes
+from rounds.documents.csv_export import export_filename, neutralise, to_csv_bytes, to_zip_bytes
 from tests.dashboard_cohort import LABELS, MODULE
 
 BOM = b"\xef\xbb\xbf"
@@ -169,7 +169,7 @@ def test_filename_takes_another_extension():
 
 def test_rows_exported_together_come_as_one_zip_of_csv_files_written_alike():
     people = pd.DataFrame({"participant_id": ["P0001", "P0002"], "country": ["España", "=1+1"]})
-    votes = pd.DataFrame({"participant_id": ["P0002"], "option_key": ["adopt_now"]})
+    votes = pd.DataFrame({"participant_id": ["P0002"], "option_key": ["use_for_most_eligible"]})
     data = to_zip_bytes({"participants": people, "votes": votes}, "rounds-m-rows-2026-11-24")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
@@ -238,7 +238,7 @@ def test_every_dashboard_view_is_offered_as_an_aggregate_csv(engine):
         assert data.startswith(BOM), name
         assert len(_read(data)) == len(frame) > 0, name
     professions = _read(to_csv_bytes(views["poll-by-profession"](engine, MODULE, Filters())))
-    assert set(professions["profession"]) == {"Other (groups under 5 merged)"}
+    assert set(professions["profession"]) == {"Fewer than 5 each: merged"}
     assert set(professions["n"]) == {7}  # no group under 5 leaves the dashboard in a file
     over_time = _read(to_csv_bytes(views["votes-over-time"](engine, MODULE, Filters())))
     assert over_time["bucket_start"].iloc[0] == "2025-03-01T10:00:00Z"

@@ -67,7 +67,7 @@ def test_a_locked_sqlite_database_delays_the_vote_then_stores_it(sqlite_url):
         make_url(sqlite_url).database, isolation_level=None, check_same_thread=False
     )
     holder.execute("BEGIN IMMEDIATE")
-    holder.execute("UPDATE schema_info SET version = version")
+    holder.execute("UPDATE alembic_version SET version_num = version_num")
     released = threading.Event()
 
     def release_later() -> None:
@@ -85,7 +85,7 @@ def test_a_locked_sqlite_database_delays_the_vote_then_stores_it(sqlite_url):
 
 
 def test_the_poll_page_says_a_vote_was_not_saved_while_the_database_is_down(
-    monkeypatch, tmp_path, postgres_url
+    monkeypatch, tmp_path, postgres_url, caplog
 ):
     parsed = make_url(postgres_url)
     proxy = Outage((parsed.host, parsed.port or 5432))
@@ -98,6 +98,9 @@ def test_the_poll_page_says_a_vote_was_not_saved_while_the_database_is_down(
     at.button(key="poll_vote").click().run()
     assert not at.exception
     assert "Your vote could not be saved" in texts(at) or "cannot reach the database" in texts(at)
+    outages = [r for r in caplog.records if r.name == "rounds.ui.outage"]
+    assert outages and "database unavailable" in outages[0].getMessage()  # and recorded
+    assert all(r.levelname == "ERROR" for r in outages)
     proxy.up()
     at.run()
     at.radio(key="poll_choice").set_value(OPTIONS[0])

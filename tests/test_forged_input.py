@@ -21,7 +21,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from deploy import replica
 from rounds.content.loader import load_catalog
-from rounds.lifecycle import PollState
+from rounds.rules.lifecycle import PollState
 from rounds.store.engine import open_engine
 from rounds.store.polls import set_state
 from rounds.store.tables import evaluation_answers, quiz_answers, quiz_attempts, votes
@@ -210,3 +210,31 @@ def test_a_page_name_with_path_characters_opens_the_default_page(server, page):
         await tab.close()
 
     run(scenario)
+
+
+def test_a_refused_evaluation_value_is_logged_cut_short(server):
+    # (A poll option that is not in the poll never reaches the callback: Streamlit drops it.)
+    port, database = server
+    log = database.parent / "server.log"  # replica.running's log: the server's stderr
+    statements = MODULE.evaluation.statements
+    long_text = "free text " * 50
+
+    async def scenario() -> None:
+        tab, _ = await entered(port, "evaluation")
+        for forged in ("7", long_text):
+            await tab.set_value(f"eval_{statements[0].key}", string_value=forged)
+            for statement in statements[1:]:
+                key = f"eval_{statement.key}"
+                await tab.set_value(key, string_value=tab.options(key)[1])
+            await tab.click("eval_submit")
+        await tab.close()
+
+    run(scenario)
+    lines = [line for line in log.read_text().splitlines() if "refused value" in line]
+    field = f"module={MODULE.slug} field=eval_{statements[0].key}"
+    assert any(
+        f"WARNING rounds.ui.evaluation_widgets: refused value: {field} value='7'" in line
+        for line in lines
+    ), lines
+    assert any(f"{field} value='free text free text" in line for line in lines), lines
+    assert not any(long_text.strip() in line for line in lines)  # never logged in full

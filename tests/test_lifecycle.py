@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from rounds.lifecycle import (
+from rounds.rules.lifecycle import (
     IllegalTransition,
     PollClosed,
     PollState,
@@ -16,11 +16,12 @@ from rounds.lifecycle import (
     accepts_votes,
     can_transition,
 )
-from rounds.store.engine import open_engine, schema_version
+from rounds.store.engine import head_revision, open_engine, revision
 from rounds.store.participants import new_participant_id, record_attestation
 from rounds.store.polls import all_rounds, current_round, reset, set_state, simulate_round
-from rounds.store.tables import SCHEMA_VERSION, participants
+from rounds.store.tables import participants
 from rounds.store.votes import record_vote, tally
+from tests.conftest import as_pre_alembic
 
 POLL = "m/poll"
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
@@ -125,11 +126,11 @@ def test_a_version_one_database_is_upgraded_in_place(database_url):
         conn.execute(text("DROP TABLE poll_rounds"))
         conn.execute(text("DROP INDEX ix_participants_simulated"))  # version 3's
         conn.execute(text("ALTER TABLE participants DROP COLUMN simulated"))
-        conn.execute(text("UPDATE schema_info SET version = 1"))
+        as_pre_alembic(conn, 1)
     engine.dispose()
     upgraded = open_engine(database_url)
     with upgraded.connect() as conn:
-        assert schema_version(conn) == SCHEMA_VERSION
+        assert revision(conn) == head_revision()
         assert "simulated" in {c["name"] for c in inspect(conn).get_columns("participants")}
     assert current_round(upgraded, POLL).state is PollState.open
     upgraded.dispose()

@@ -6,9 +6,9 @@ import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-from rounds.live import LiveFeed, snapshot
 from rounds.store.participants import new_participant_id, record_attestation
 from rounds.store.votes import record_vote
+from rounds.web.live import LiveFeed, snapshot
 
 POLL = "m/poll"
 
@@ -54,3 +54,35 @@ def test_every_viewer_gets_each_change_once_from_one_shared_watcher(engine):
     assert [s["total"] for s in first] == [0, 0, 0]
     assert [s["counts"] for s in second] == [{"a": 1}] * 3
     assert len(reads) == 1  # one watcher (one engine) served all three viewers
+
+
+def test_a_database_outage_is_logged_once_then_its_recovery(engine, monkeypatch, caplog):
+    import logging
+
+    from sqlalchemy.exc import OperationalError
+
+    from rounds.web import live
+
+    failures = iter(range(4))  # the first four reads fail, as with the database away
+
+    def flaky_snapshot(engine, poll_id):
+        if next(failures, None) is not None:
+            raise OperationalError("SELECT", {}, Exception("database is locked"))
+        return snapshot(engine, poll_id)
+
+    monkeypatch.setattr(live, "snapshot", flaky_snapshot)
+
+    async def scenario() -> dict:
+        feed = LiveFeed(lambda: engine, interval=0.01)
+        stream = feed.subscribe(POLL, heartbeat=30)
+        first = json.loads(await anext(stream))  # comes once the database answers again
+        await stream.aclose()
+        return first
+
+    with caplog.at_level(logging.INFO, logger="rounds.web.live"), ThreadPoolExecutor(1) as pool:
+        first = pool.submit(asyncio.run, scenario()).result(timeout=60)
+    assert first["total"] == 0
+    records = [r for r in caplog.records if r.name == "rounds.web.live"]
+    assert [r.levelname for r in records] == ["ERROR", "INFO"]  # once per outage, not per read
+    assert "cannot read the poll" in records[0].getMessage() and records[0].exc_info
+    assert "recovered" in records[1].getMessage()

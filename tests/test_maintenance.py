@@ -80,3 +80,28 @@ def test_purge_command_needs_a_retention_period(tmp_path):
     assert refused.returncode == 2 and "how many days" in refused.stderr
     done = subprocess.run([*run, "--days", "30"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0 and "participants: 0" in done.stdout
+
+
+def test_the_postgresql_password_never_reaches_the_command_line(monkeypatch, tmp_path):
+    from rounds.store import maintenance
+
+    calls = []
+    monkeypatch.setattr(maintenance.subprocess, "run", lambda argv, **kw: calls.append((argv, kw)))
+    url = "postgresql+psycopg://rounds:s3cret-pw@db.example:5432/rounds?options=-csearch_path%3Dx"
+    backup(url, tmp_path / "copy.dump")
+    (tmp_path / "copy.dump").write_bytes(b"")
+    restore(url, tmp_path / "copy.dump")
+    assert [argv[0] for argv, _ in calls] == ["pg_dump", "pg_restore"]
+    for argv, kw in calls:
+        assert not any("s3cret-pw" in arg for arg in argv), argv  # ps would show it to anyone
+        assert "postgresql://rounds@db.example:5432/rounds" in argv
+        assert kw["env"]["PGPASSWORD"] == "s3cret-pw"
+
+
+def test_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path):
+    database = tmp_path / "data" / "rounds.db"
+    engine = open_engine(f"sqlite:///{database}")
+    someone(engine, "a")  # written to: the WAL and shared-memory files exist too
+    for path in [database, *tmp_path.glob("data/rounds.db-*")]:
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    engine.dispose()

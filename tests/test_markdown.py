@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rounds import markdown
+from rounds.content import markdown
 
 
 def test_markdown_control_characters_are_escaped():
@@ -11,13 +11,3 @@ def test_markdown_control_characters_are_escaped():
 
 def test_line_breaks_cannot_end_a_table_row():
     assert markdown.escape("one\ntwo") == "one two"
-
-
-def test_table_has_a_header_row_a_rule_and_one_row_per_entry():
-    text = markdown.table(["Funder", "Support"], [["Amgen", "Sponsor"], ["A|B", "Grant"]])
-    assert text.splitlines() == [
-        "| Funder | Support |",
-        "|---|---|",
-        "| Amgen | Sponsor |",
-        r"| A\|B | Grant |",
-    ]

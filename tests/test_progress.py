@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rounds.lifecycle import PollState
-from rounds.progress import ARTICLE_OPENED, load_progress, poll_id
+from rounds.rules.lifecycle import PollState
+from rounds.rules.progress import ARTICLE_OPENED, poll_id
 from rounds.store.evaluation import save_evaluation
 from rounds.store.events import record_event
 from rounds.store.polls import reset, set_state
-from rounds.store.standing import standing
+from rounds.store.standing import load_progress, standing
 from rounds.store.votes import record_vote
 from tests.test_quiz import MODULE, QUIZ, RIGHT, learner, take, wrong_option
 

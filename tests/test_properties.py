@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from rounds.content.loader import load_module
 from rounds.content.schema import Choice, Statement
-from rounds.evaluation import SCALE, summarise
-from rounds.tallies import poll_results
+from rounds.rules.evaluation import SCALE, summarise
+from rounds.rules.tallies import poll_results
 
 KEYS = st.text(string.ascii_lowercase + "_-0123456789", min_size=1, max_size=12)
 SCALARS = st.one_of(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
-from rounds.qr import qr_svg
+from rounds.figures.qr import qr_svg
 
 
 def test_qr_code_is_a_scalable_svg_with_a_white_quiet_zone():

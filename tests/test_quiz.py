@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from rounds.content.loader import load_catalog
-from rounds.quiz import (
+from rounds.rules.quiz import (
     MIN_PEERS,
     Score,
     best,
     is_passing,
     is_valid_answer,
-    peer_average,
+    mean_percent,
     score,
     shuffled_options,
 )
@@ -61,8 +61,8 @@ def test_only_real_question_option_pairs_are_valid():
 
 
 def test_peer_average_is_hidden_under_five_peers():
-    assert peer_average([4] * (MIN_PEERS - 1), 4) is None
-    assert peer_average([4, 4, 2, 2, 3], 4) == 75
+    assert mean_percent(MIN_PEERS - 1, 4 * (MIN_PEERS - 1), 4) is None
+    assert mean_percent(5, 15, 4) == 75
     assert best([Score(1, 4), Score(3, 4), Score(2, 4)]) == Score(3, 4)
     assert best([]) is None
 

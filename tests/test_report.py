@@ -5,16 +5,17 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
+import re
 
 import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from rounds import pdf_text
 from rounds.content.loader import load_site
 from rounds.dashboard import Filters
 from rounds.dashboard.outcomes import build_outcomes
-from rounds.report import NO_DATA, Outcomes, outcomes_pdf
+from rounds.documents import pdf_text
+from rounds.documents.report import NO_DATA, Outcomes, outcomes_pdf
 from tests.conftest import CONTENT
 from tests.dashboard_cohort import MODULE
 
@@ -31,7 +32,8 @@ def _outcomes(**overrides: object) -> Outcomes:
             {
                 "step": ["attested", "opened article", "post-test", "certificate"],
                 "participants": [137, 121, 95, 66],
-                "conversion_pct": [None, 88.3, 78.5, 69.5],
+                "pct_of_attested": [100.0, 88.3, 69.3, 48.2],
+                "conversion_pct": [None, None, None, 69.5],
             }
         ),
         "evaluation": pd.DataFrame(
@@ -68,6 +70,13 @@ def _outcomes(**overrides: object) -> Outcomes:
         "funder_statement": "The funders had no influence on the content.",
         "site_name": "Rounds at St Elsewhere",
         "generated_on": datetime.date(2026, 11, 23),
+        "reviewed": datetime.date(2026, 11, 15),
+        "expires": datetime.date(2027, 11, 14),
+        "accreditation": "This activity is not accredited.",
+        "faculty": [("Dr Example Author", "Author", "Nothing to disclose")],
+        "planners": [("Example Planning Group", "Planner", "Advisory board, Example Pharma")],
+        "commercial_support": "Supported by an educational grant from Example Pharma GmbH.",
+        "supporters": ["Example Pharma GmbH"],
     }
     fields.update(overrides)
     return Outcomes(**fields)  # type: ignore[arg-type]
@@ -101,7 +110,9 @@ def test_report_prints_module_figures_and_disclosures(font):
         "Rounds at St Elsewhere",
         "Outcomes report",
         "Asparaginase in adolescents and young adults with ALL",
-        "Published: 1 November 2026",
+        "Released: 1 November 2026",
+        "Last reviewed: 15 November 2026",
+        "Expires: 14 November 2027",
         "Period: 1 Nov 2026 - 23 Nov 2026",
         "Generated: 23 November 2026",
         "Manage asparaginase hypersensitivity in AYA patients.",
@@ -118,10 +129,46 @@ def test_report_prints_module_figures_and_disclosures(font):
         assert expected in text
 
 
+def test_report_prints_accreditation_people_with_disclosures_and_commercial_support(font):
+    _, text = _read(outcomes_pdf(_outcomes()))
+
+    flat = " ".join(text.split())
+    for expected in (
+        "Accreditation This activity is not accredited.",
+        "Faculty and authors",
+        "Dr Example Author Author Nothing to disclose",
+        "Planners and reviewers",
+        "Example Planning Group Planner Advisory board, Example Pharma",
+        "Commercial support for this activity",
+        "Supported by an educational grant from Example Pharma GmbH.",
+    ):
+        assert expected in flat
+    assert "Credit designation" not in flat
+
+
+def test_an_accredited_activity_prints_its_credit_designation(font):
+    outcomes = _outcomes(
+        accreditation="Accredited by Example Council.",
+        credit_designation="a maximum of 0.25 credits",
+    )
+
+    _, text = _read(outcomes_pdf(outcomes))
+
+    assert "Credit designation: a maximum of 0.25 credits" in " ".join(text.split())
+
+
+def test_missing_accreditation_fields_say_they_are_not_given(font):
+    outcomes = _outcomes(accreditation="", faculty=[], planners=[], commercial_support="")
+
+    _, text = _read(outcomes_pdf(outcomes))
+
+    assert text.count("Not given.") == 4
+
+
 def test_funnel_rows_show_each_step_with_its_participants(font):
     _, text = _read(outcomes_pdf(_outcomes()))
 
-    for row in ("attested 137", "opened article 121 88.3%", "certificate 66 69.5%"):
+    for row in ("attested 137 100.0%", "opened article 121 88.3%", "certificate 66 48.2% 69.5%"):
         assert row in text
 
 
@@ -165,13 +212,13 @@ def test_missing_numbers_print_as_a_dash_not_nan(font):
 
     dash = "–" if font == "unicode font" else "-"
     assert f"First step in pancreatitis? {dash} 77.0% {dash}" in text
-    assert "nan" not in text.lower()
+    assert not re.search(r"\bnan\b", text, re.I)  # "financial" may appear; "nan" may not
     assert "None" not in text
 
 
 def test_empty_frames_and_missing_figures_print_no_data_yet(font):
     empty = _outcomes(
-        funnel=pd.DataFrame(columns=["step", "participants", "conversion_pct"]),
+        funnel=pd.DataFrame(columns=["step", "participants", "pct_of_attested", "conversion_pct"]),
         evaluation=pd.DataFrame(),
         commitment=None,
         pre_mean_pct=None,
@@ -182,11 +229,17 @@ def test_empty_frames_and_missing_figures_print_no_data_yet(font):
         disclosures=[],
         funders=[],
         funder_statement="",
+        accreditation="",
+        faculty=[],
+        planners=[],
+        commercial_support="",
+        supporters=[],
     )
 
     pages, text = _read(outcomes_pdf(empty))
 
-    assert pages == 1
+    assert pages <= 2  # the accreditation section takes the second page
+    assert text.count("Not given.") == 4  # accreditation, faculty, planners, support
     assert text.count(NO_DATA) == 6  # funnel, evaluation, gain, commitment, poll, funders
     assert "None declared." in text
     assert "Mean pre-test score" not in text
@@ -231,7 +284,14 @@ def test_any_text_in_any_field_gives_a_valid_report(font, hostile):
         module_title=hostile,
         learning_objective=hostile,
         period=hostile,
-        funnel=_frame({"step": [hostile], "participants": [137], "conversion_pct": [1]}),
+        funnel=_frame(
+            {
+                "step": [hostile],
+                "participants": [137],
+                "pct_of_attested": [1],
+                "conversion_pct": [1],
+            }
+        ),
         evaluation=_frame(
             {"statement": [hostile], "n": [70], "pct_agree": [91.4], "median": [hostile]}
         ),
@@ -250,6 +310,12 @@ def test_any_text_in_any_field_gives_a_valid_report(font, hostile):
         funders=[(hostile, hostile)],
         funder_statement=hostile,
         site_name=hostile,
+        accreditation=hostile,
+        credit_designation=hostile,
+        faculty=[(hostile, hostile, hostile)],
+        planners=[(hostile, hostile, hostile)],
+        commercial_support=hostile,
+        supporters=[hostile, ""],
     )
 
     _, text = _read(outcomes_pdf(outcomes))
@@ -335,10 +401,10 @@ def test_report_from_stored_rows_prints_title_counts_and_disclosures(engine):
     for expected in (
         "Period: all time",
         "attested 7",
-        "pre-test 5 71.4%",
-        "passed 4 80.0%",
-        "voted 7 140.0%",
-        "certificate 4 57.1%",
+        "pre-test 5 71.4% –",  # of the 7 attested; no conversion: not nested
+        "passed 4 57.1% 80.0%",  # 4 of the 5 post-tests
+        "voted 7 100.0% –",
+        "certificate 4 57.1% 100.0%",  # all 4 who passed
         "Post-test pass rate 80.0%",  # 4 of the 5 who finished a post-test
         "40.0% agree or strongly agree (5 answers).",  # the commitment to change
         "Round 1: 5 votes",  # round 1: A, B (changed), C, D, E; H is simulated
@@ -350,6 +416,10 @@ def test_report_from_stored_rows_prints_title_counts_and_disclosures(engine):
     flat = " ".join(text.split())
     for disclosure in MODULE.disclosures:
         assert " ".join(disclosure.split())[:60] in flat
+    assert "Accreditation This activity is not accredited." in flat
+    assert "Rounds editorial team Authors No relevant financial relationships" in flat
+    assert "Last reviewed: 2 December 2026" in flat and "Expires: 1 December 2027" in flat
+    assert "Commercial support for this activity This activity is produced with" in flat
 
 
 @pytest.mark.usefixtures("cohort")

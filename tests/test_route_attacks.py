@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from deploy import replica
-from rounds import signing
 from rounds.content.loader import load_catalog
-from rounds.routes import ATTEST_PATH, EDUCATOR_PATH, LIVE_PREFIX
 from rounds.store.engine import open_engine
 from rounds.store.participants import record_attestation
 from rounds.store.votes import record_vote
+from rounds.web import signing
+from rounds.web.routes import ATTEST_PATH, EDUCATOR_PATH, LIVE_PREFIX
 from tests.conftest import CONTENT
 
 SECRET = "route-attacks-test-secret-" + "s" * 40

@@ -9,9 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from rounds import icon_font
 from rounds.content.loader import load_catalog
-from rounds.security import CONTENT_SECURITY_POLICY
+from rounds.web import icon_font
 from tests.browser.conftest import running_server
 from tests.conftest import CONTENT
 
@@ -34,12 +33,28 @@ def request(
     return conn.getresponse()
 
 
+def directives(policy: str) -> dict[str, list[str]]:
+    """Return a Content-Security-Policy as {directive: [sources]}."""
+    parsed = {}
+    for part in policy.split(";"):
+        name, *sources = part.split()
+        parsed[name] = sources
+    return parsed
+
+
 @pytest.mark.parametrize("path", ["/", "/article", "/_stcore/health", "/j/asparaginase-aya-all"])
 def test_every_response_carries_the_security_headers(server, path):
     response = request(server, path)
     assert response.status in (200, 303)
-    assert response.getheader("Content-Security-Policy") == CONTENT_SECURITY_POLICY
-    assert "frame-ancestors 'self'" in CONTENT_SECURITY_POLICY
+    policy = directives(response.getheader("Content-Security-Policy"))
+    assert policy["default-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'self'"]
+    assert policy["connect-src"] == ["'self'"]  # no ws:/wss: wildcard: no other host
+    assert policy["object-src"] == ["'none'"]
+    script = policy["script-src"]
+    assert "'unsafe-eval'" not in script and "'unsafe-inline'" not in script
+    hashes = [s for s in script if s.startswith("'sha256-")]
+    assert hashes and set(script) == {"'self'", "'wasm-unsafe-eval'", *hashes}
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert response.getheader("Referrer-Policy") == "strict-origin-when-cross-origin"
 
@@ -54,9 +69,18 @@ def test_the_page_defers_the_icon_font_with_a_script_the_policy_allows(server, e
         body = gzip.decompress(body)
     assert body.count(icon_font.TAG) == 1
     assert body.index(icon_font.TAG) < body.index(b"<script type=")  # before Streamlit's own
-    assert icon_font.script_hash() in CONTENT_SECURITY_POLICY
+    policy = directives(response.getheader("Content-Security-Policy"))
+    assert icon_font.script_hash() in policy["script-src"]
     component = request(server, "/component/rounds.ui.live_component.live_results/index.html")
     assert icon_font.TAG not in component.read()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/_stcore/metrics", "/_stcore/metrics/", "//_stcore//metrics", "/_stcore/upload_file/a/b"],
+)
+def test_streamlit_routes_rounds_does_not_use_are_refused(server, path):
+    assert request(server, path).status == 404
 
 
 def test_a_host_name_not_allowed_is_refused(server):
@@ -97,3 +121,11 @@ def test_connections_to_the_server_send_small_messages_without_delay():
         accepted, _ = listening.accept()
         with accepted:
             assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+
+def test_an_unreadable_streamlit_page_is_logged_not_silently_left_out(tmp_path, caplog):
+    from rounds.web.security import inline_script_hashes
+
+    with caplog.at_level("ERROR", logger="rounds.web.security"):
+        assert inline_script_hashes(tmp_path / "missing" / "index.html") == []
+    assert "cannot read" in caplog.text and "index.html" in caplog.text

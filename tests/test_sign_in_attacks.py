@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from deploy import replica
-from rounds import signing
-from rounds.educator import PER_ADDRESS
+from rounds.rules.educator import PER_ADDRESS
+from rounds.web import signing
 from stclient.session import RunResult, Session
 
 PASSWORD = "a long and right educator password"

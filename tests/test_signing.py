@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from rounds import signing
+from rounds.web import signing
 
 SECRET = "a-configured-secret"
 PARTICIPANT = "0123456789abcdef0123456789abcdef"

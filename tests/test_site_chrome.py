@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from rounds.content.loader import load_catalog
-from rounds.site_chrome import header_html, sidebar_html
+from rounds.figures.site_chrome import header_html, sidebar_html
 from tests.conftest import CONTENT
 
 SITE = load_catalog(CONTENT).site

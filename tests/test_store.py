@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import func, inspect, select, text
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, func, inspect, select, text
 
-from rounds.lifecycle import PollState
-from rounds.quiz import question_set
-from rounds.store.engine import migrate, open_engine, schema_version
+from rounds.rules.lifecycle import PollState
+from rounds.rules.quiz import question_set
+from rounds.store.engine import MIGRATIONS, head_revision, migrate, open_engine, revision
 from rounds.store.participants import latest_attestation, new_participant_id, record_attestation
 from rounds.store.polls import reset, set_state
 from rounds.store.quiz import finish_attempt, record_answer, start_attempt
-from rounds.store.tables import SCHEMA_VERSION, attestations, metadata, quiz_attempts, votes
-from rounds.store.votes import record_vote, tally, vote_of, voted_in_any_round
+from rounds.store.tables import attestations, metadata, participants, quiz_attempts, votes
+from rounds.store.votes import record_vote, tally
+from tests.conftest import as_pre_alembic
 
 POLL = "asparaginase-aya-all/frontline_blinatumomab"
 
@@ -24,12 +30,47 @@ def attested(engine, profession="nurse", country=None) -> str:
     return pid
 
 
-def test_schema_is_created_and_its_version_recorded(database_url):
+def test_schema_is_created_and_its_revision_recorded(database_url):
     engine = open_engine(database_url)
     with engine.connect() as conn:
-        assert schema_version(conn) == SCHEMA_VERSION
-    assert migrate(engine) == SCHEMA_VERSION  # a second start changes nothing
+        assert revision(conn) == head_revision()
+    assert migrate(engine) == head_revision()  # a second start changes nothing
     engine.dispose()
+
+
+def schema_drift(engine) -> list:
+    """Return how the database differs from `tables.py` (tables, columns, types, indexes)."""
+    with engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn), metadata)
+
+
+def test_the_migrations_build_exactly_the_declared_tables(database_url):
+    engine = open_engine(database_url)
+    assert schema_drift(engine) == []
+    engine.dispose()
+
+
+def test_a_database_at_the_oldest_revision_upgrades_to_the_fresh_schema(database_url, tmp_path):
+    old = create_engine(database_url)
+    with old.begin() as conn:  # built by the oldest shipped migration alone
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        assert revision(conn) == "0001"
+    pid = new_participant_id()
+    with old.begin() as conn:  # a participant of those days
+        conn.execute(participants.insert().values(id=pid, created_at=dt.datetime.now(dt.UTC)))
+    old.dispose()
+    upgraded = open_engine(database_url)
+    assert schema_drift(upgraded) == []
+    fresh = open_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    if upgraded.dialect.name == "sqlite":  # the same indexes, by name and columns, as a new one
+        assert index_columns(upgraded) == index_columns(fresh)
+    with upgraded.connect() as conn:
+        assert conn.execute(select(participants.c.id)).scalars().all() == [pid]
+    upgraded.dispose()
+    fresh.dispose()
 
 
 def sit(engine, pid: str, right: int, finish: bool = True) -> int:
@@ -78,11 +119,11 @@ def test_a_version_two_database_gets_stored_scores_and_the_new_indexes(database_
         conn.execute(text("ALTER TABLE quiz_attempts DROP COLUMN correct"))
         conn.execute(text("ALTER TABLE quiz_attempts DROP COLUMN question_set"))
         conn.execute(text("ALTER TABLE quiz_attempts DROP COLUMN correct_mask"))
-        conn.execute(text("UPDATE schema_info SET version = 2"))
+        as_pre_alembic(conn, 2)
     engine.dispose()
     upgraded = open_engine(database_url)
     with upgraded.connect() as conn:
-        assert schema_version(conn) == SCHEMA_VERSION
+        assert revision(conn) == head_revision()
         found = {
             i["name"] for t in metadata.sorted_tables for i in inspect(conn).get_indexes(t.name)
         }
@@ -97,8 +138,8 @@ def index_columns(engine) -> dict[str, list[str]]:
         found = inspect(conn)
         return {
             index["name"]: index["column_names"]
-            for table in metadata.sorted_tables
-            for index in found.get_indexes(table.name)
+            for table in found.get_table_names()
+            for index in found.get_indexes(table)
         }
 
 
@@ -114,7 +155,7 @@ def test_a_version_three_database_gets_its_widened_indexes_rebuilt(database_url)
         conn.execute(text("CREATE INDEX ix_quiz_attempts_scores ON quiz_attempts "
                           "(module, phase, participant_id, finished_at, correct, question_set, "
                           "correct_mask)"))  # fmt: skip
-        conn.execute(text("UPDATE schema_info SET version = 3"))
+        as_pre_alembic(conn, 3)
     engine.dispose()
     assert index_columns(engine) != wanted
     upgraded = open_engine(database_url)
@@ -140,34 +181,31 @@ def test_a_new_attestation_supersedes_the_old_one(engine):
 
 def test_one_vote_per_participant_which_they_may_change(engine):
     alice, bob = attested(engine), attested(engine)
-    record_vote(engine, POLL, alice, "adopt_now")
-    record_vote(engine, POLL, bob, "adopt_now")
-    assert tally(engine, POLL, 1) == {"adopt_now": 2}
-    record_vote(engine, POLL, alice, "await_data")
-    record_vote(engine, POLL, alice, "await_data")  # a double click
-    assert tally(engine, POLL, 1) == {"adopt_now": 1, "await_data": 1}
-    assert vote_of(engine, POLL, alice, 1) == "await_data"
-    assert voted_in_any_round(engine, POLL, alice)
-    assert not voted_in_any_round(engine, POLL, new_participant_id())
+    record_vote(engine, POLL, alice, "use_for_most_eligible")
+    record_vote(engine, POLL, bob, "use_for_most_eligible")
+    assert tally(engine, POLL, 1) == {"use_for_most_eligible": 2}
+    record_vote(engine, POLL, alice, "would_not_use")
+    record_vote(engine, POLL, alice, "would_not_use")  # a double click
+    assert tally(engine, POLL, 1) == {"use_for_most_eligible": 1, "would_not_use": 1}
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(votes)).scalar() == 2
 
 
 def test_votes_in_another_round_or_poll_are_counted_apart(engine):
     pid = attested(engine)
-    assert record_vote(engine, POLL, pid, "adopt_now") == 1
+    assert record_vote(engine, POLL, pid, "use_for_most_eligible") == 1
     reset(engine, POLL)
     set_state(engine, POLL, PollState.open)
     assert record_vote(engine, POLL, pid, "unsure") == 2
     record_vote(engine, "other/poll", pid, "yes")
-    assert tally(engine, POLL, 1) == {"adopt_now": 1}
+    assert tally(engine, POLL, 1) == {"use_for_most_eligible": 1}
     assert tally(engine, POLL, 2) == {"unsure": 1}
     assert tally(engine, "other/poll", 1) == {"yes": 1}
 
 
 def test_eight_threads_of_one_hundred_voters_lose_and_double_nothing(engine):
     voters = [attested(engine) for _ in range(800)]
-    options = ["adopt_now", "await_data", "unsure"]
+    options = ["use_for_most_eligible", "would_not_use", "unsure"]
 
     def vote_batch(batch: int) -> None:
         for i, pid in enumerate(voters[batch * 100 : (batch + 1) * 100]):

@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from rounds.educator import (
+from rounds.rules.educator import (
     EVERYONE,
     NEW_PARTICIPANTS,
     PER_ADDRESS,

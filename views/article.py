@@ -1,10 +1,12 @@
-"""The article: title, date, objective, disclosures, body, Key data, Key learning, references."""
+"""The article: title, dates, objective, accreditation and disclosures, then the content."""
+
+import datetime as dt
 
 import streamlit as st
 
-from rounds.content.article import article_markdown
-from rounds.progress import ARTICLE_OPENED
-from rounds.ui import resources
+from rounds import resources
+from rounds.content.article import article_markdown, dates_line, front_matter_markdown
+from rounds.rules.progress import ARTICLE_OPENED
 from rounds.ui.modules import current_module
 from rounds.ui.progress_bar import draw_progress
 from rounds.ui.tracking import record_once_per_session
@@ -17,11 +19,17 @@ record_once_per_session(module.slug, ARTICLE_OPENED)
 progress = draw_progress(module)
 
 st.title(module.title)
-st.caption(f"Published {module.published:%d %B %Y} · about {module.estimated_minutes} minutes")
+st.caption(f"{dates_line(module)} · about {module.estimated_minutes} minutes")
+if module.is_expired(dt.date.today()):
+    st.warning(
+        f"This activity expired on {module.expires:%d %B %Y}: it is kept for reference and is "
+        "no longer offered to new learners."
+    )
 st.info(f"**Learning objective:** {module.learning_objective}")
-if module.disclosures:
-    with st.container(border=True, key="article_disclosures"):
-        st.markdown("**Disclosures**\n\n" + "\n".join(f"- {line}" for line in module.disclosures))
+with st.container(border=True, key="article_disclosures"):
+    st.markdown(
+        "**Before you start: accreditation and disclosures**\n\n" + front_matter_markdown(module)
+    )
 
 if module.quiz and not progress.pre_done and not progress.best_post:
     st.page_link(

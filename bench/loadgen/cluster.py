@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.loadgen.server import ROOM_ON_ONE_ADDRESS
 from deploy.cluster import Cluster
 
 
@@ -69,5 +70,6 @@ def running_cluster(folder: Path, replicas: int, database_url: str) -> Iterator[
             url = f"sqlite:///{database}"
         else:
             url = database = stack.enter_context(_fresh_schema(database_url))
-        cluster = stack.enter_context(Cluster(url, replicas=replicas, workdir=folder))
+        env = dict([ROOM_ON_ONE_ADDRESS])  # the generator's whole room comes from one address
+        cluster = stack.enter_context(Cluster(url, replicas=replicas, workdir=folder, env=env))
         yield ClusterTarget("127.0.0.1", cluster.port, cluster, database)

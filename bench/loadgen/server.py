@@ -53,6 +53,9 @@ class Server:
         return self.log.read_text(errors="replace")
 
 
+ROOM_ON_ONE_ADDRESS = ("ROUNDS_MAX_CONNECTIONS_PER_CLIENT", "100000")
+
+
 @contextlib.contextmanager
 def running(
     folder: Path,
@@ -69,6 +72,9 @@ def running(
     server process (see `bench/loadgen/variant.py`).
     """
     port = replica.free_port()
+    # The load generator is a whole room on one address: the bench measures the server, not the
+    # per-address connection ceiling (README "Configuration").
+    extra_env = {ROOM_ON_ONE_ADDRESS[0]: ROOM_ON_ONE_ADDRESS[1], **(extra_env or {})}
     command = None
     if patches:
         launcher = str(Path(__file__).with_name("variant.py"))

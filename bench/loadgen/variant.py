@@ -7,8 +7,8 @@ Patches (applied in the server process before it binds its port; the app's files
 - `nodelay`: set TCP_NODELAY on the listening socket (accepted sockets inherit it on Linux).
   Streamlit 1.67 creates that socket with protocol 0, so asyncio never sets TCP_NODELAY on the
   websocket, and the second small message of each reply waits for the browser's delayed ACK.
-- `chart-cache`: build the poll's plotly figure once per distinct result (`rounds.charts.poll_bar`
-  memoised on its input) instead of once per run of every viewer.
+- `chart-cache`: build the poll's plotly figure once per distinct result
+  (`rounds.figures.charts.poll_bar` memoised on its input) instead of once per run of every viewer.
 - `cpu-clock`: answer the server's own CPU time, to the nanosecond and over all its threads, on
   the Unix socket named by `ROUNDS_BENCH_CPU_SOCKET` (`/proc` counts it in 10 ms ticks, too
   coarse for runs of a few milliseconds); `read_cpu_clock` is the client.
@@ -39,8 +39,8 @@ def nodelay() -> None:
 
 
 def chart_cache(size: int = 64) -> None:
-    """Memoise `rounds.charts.poll_bar` on the results it draws (the figure is only read)."""
-    from rounds import charts
+    """Memoise `rounds.figures.charts.poll_bar` on the results it draws (only read)."""
+    from rounds.figures import charts
 
     draw = charts.poll_bar
     memo: OrderedDict[tuple, object] = OrderedDict()

@@ -7,6 +7,7 @@ of `Problem`s (file, field, message) for the broken ones, which the app shows as
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from rounds.content.schema import Module, Site
 
-CITATION = re.compile(r"\[@([a-z0-9][a-z0-9_-]*)\]")
+# `[@key]`, or several works at once: `[@one; @two]`.
+CITATION = re.compile(r"\[(@[a-z0-9][a-z0-9_-]*(?:\s*;\s*@[a-z0-9][a-z0-9_-]*)*)\]")
 MODULE_FILE = "module.yaml"
 SITE_FILE = "site.yaml"
 
@@ -51,10 +53,15 @@ class Catalog:
     modules: dict[str, LoadedModule] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     broken_folders: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # worth fixing, not breaking
 
     def get(self, slug: str | None) -> LoadedModule | None:
         """Return the module with this slug, or None (never raises on odd input)."""
         return self.modules.get(slug) if isinstance(slug, str) else None
+
+    def available(self, today: dt.date) -> dict[str, LoadedModule]:
+        """Return the modules a learner may find on `today`: those not yet expired."""
+        return {s: m for s, m in self.modules.items() if not m.module.is_expired(today)}
 
     def first(self) -> LoadedModule | None:
         """Return the first module in catalog order, if any."""
@@ -105,18 +112,32 @@ def load_site(content_dir: Path) -> tuple[Site | None, list[Problem]]:
 
 
 def number_citations(body: str, module: Module) -> tuple[str, list[str]]:
-    """Replace `[@key]` citations with their reference numbers; return unknown keys too."""
+    """Replace `[@key]` (or `[@a; @b]`) citations with reference numbers; return unknown keys."""
     known = {r.key for r in module.references}
     unknown: list[str] = []
 
     def replace(match: re.Match) -> str:
-        key = match.group(1)
-        if key not in known:
-            unknown.append(key)
+        keys = [part.strip().removeprefix("@") for part in match.group(1).split(";")]
+        missing = [key for key in keys if key not in known]
+        if missing:
+            unknown.extend(missing)
             return match.group(0)
-        return f"\\[{module.reference_number(key)}\\]"
+        numbers = ", ".join(str(module.reference_number(key)) for key in keys)
+        return f"\\[{numbers}\\]"
 
     return CITATION.sub(replace, body), unknown
+
+
+def module_warnings(module: Module, shown: str) -> list[Problem]:
+    """Return what a reviewer would query but that does not break the module.
+
+    A reference with neither a DOI nor a PMID cannot be looked up unambiguously.
+    """
+    return [
+        Problem(shown, f"references.{i}", f"{ref.key!r} has neither a DOI nor a PMID")
+        for i, ref in enumerate(module.references)
+        if not ref.doi and not ref.pmid
+    ]
 
 
 def load_module(folder: Path, shown_root: str) -> tuple[LoadedModule | None, list[Problem]]:
@@ -162,6 +183,9 @@ def load_catalog(content_dir: Path) -> Catalog:
             catalog.broken_folders.append(folder.name)
             continue
         slug = loaded.module.slug
+        catalog.warnings.extend(
+            module_warnings(loaded.module, f"{shown_root}/{folder.name}/{MODULE_FILE}")
+        )
         if slug in found:
             catalog.problems.append(
                 Problem(

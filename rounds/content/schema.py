@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from enum import StrEnum
 from typing import Annotated
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
@@ -99,10 +100,95 @@ class Site(Strict):
 # --- module ----------------------------------------------------------------------------------
 
 
+# A search page lists whatever matches today; a reference must point at one work.
+_SEARCH_PARAMS = {"term", "q", "query", "search", "searchterm", "keywords"}
+_SEARCH_PATH = re.compile(r"/(search|esearch|results)(/|$)", re.I)
+
+
+def is_search_url(url: str) -> bool:
+    """Tell whether a URL is a search page (PubMed `?term=`, a `/search` path, `?q=`...)."""
+    parsed = urlsplit(str(url))
+    params = {name.lower() for name, _ in parse_qsl(parsed.query, keep_blank_values=True)}
+    return bool(params & _SEARCH_PARAMS) or bool(_SEARCH_PATH.search(parsed.path))
+
+
+def _not_a_search(url: HttpUrl) -> HttpUrl:
+    if is_search_url(str(url)):
+        raise ValueError(
+            "is a search page, not a reference link: give the work's DOI or PMID, or the URL "
+            "of the work itself"
+        )
+    return url
+
+
 class Reference(Strict):
+    """A cited work: its citation text, and the DOI and/or PMID that link to it."""
+
     key: Key
     text: Text
-    url: HttpUrl
+    doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    pmid: Annotated[str, Field(pattern=r"^[1-9][0-9]{0,8}$")] | None = None
+    url: Annotated[HttpUrl, AfterValidator(_not_a_search)] | None = None
+
+    def links(self) -> list[tuple[str, str]]:
+        """Return (label, URL) pairs: doi.org, PubMed, then any other URL."""
+        found = []
+        if self.doi:
+            found.append((f"doi:{self.doi}", f"https://doi.org/{self.doi}"))
+        if self.pmid:
+            found.append((f"PMID {self.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"))
+        if self.url:
+            found.append(("Link", str(self.url)))
+        return found
+
+
+class Contributor(Strict):
+    """An author, faculty member or planner, with their disclosure ("None" if none)."""
+
+    name: Text
+    role: Text
+    disclosure: Text
+
+
+class AccreditationStatus(StrEnum):
+    accredited = "accredited"
+    not_accredited = "not_accredited"
+
+
+class Accreditation(Strict):
+    """Whether the activity carries credit; if it does, the statement and credit designation."""
+
+    status: AccreditationStatus
+    statement: Text
+    credit_designation: Text | None = None
+
+    @model_validator(mode="after")
+    def _designation_matches_status(self) -> Accreditation:
+        accredited = self.status is AccreditationStatus.accredited
+        if accredited and not self.credit_designation:
+            raise ValueError("an accredited activity needs its credit_designation")
+        if not accredited and self.credit_designation:
+            raise ValueError("a credit_designation is only for an accredited activity")
+        return self
+
+    @property
+    def is_accredited(self) -> bool:
+        """Tell whether the activity carries credit."""
+        return self.status is AccreditationStatus.accredited
+
+
+class CommercialSupport(Strict):
+    """Which funders supported this activity (may be none), said in a statement."""
+
+    statement: Text
+    supporters: list[Text] = Field(default_factory=list)
+
+
+class KeyPoint(Strict):
+    """A Key data item; `off_label` says how a use it mentions departs from the label."""
+
+    text: Text
+    off_label: Text | None = None
 
 
 # The page says whether an answer is right; an explanation that says it again reads twice
@@ -151,8 +237,11 @@ class Quiz(Strict):
 
 
 class Statement(Strict):
+    """An evaluation statement, answered on the agreement scale or with its `extra` answer."""
+
     key: Key
     text: Text
+    extra: Choice | None = None  # e.g. "I already do this", beside the scale
 
 
 class Evaluation(Strict):
@@ -168,8 +257,11 @@ class ResultsVisibility(StrEnum):
 
 
 class Evidence(Strict):
+    """A cited fact beside the poll; `off_label` says how a use it mentions leaves the label."""
+
     text: Text
     source: Key
+    off_label: Text | None = None
 
 
 class Poll(Strict):
@@ -177,23 +269,37 @@ class Poll(Strict):
     question: Text
     options: Annotated[list[Choice], Field(min_length=2, max_length=7), unique_keys("option key")]
     results_visibility: ResultsVisibility = ResultsVisibility.after_voting
-    evidence: list[Evidence] = Field(default_factory=list, max_length=3)
+    evidence: list[Evidence] = Field(default_factory=list, max_length=8)
 
 
 class Module(Strict):
     slug: Slug
     title: Text
-    published: dt.date
+    published: dt.date  # the release date
+    reviewed: dt.date  # the last review of the content against its sources
+    expires: dt.date  # after this date learners no longer find it in the catalog
     learning_objective: Text
     estimated_minutes: int = Field(ge=1, le=600)
     article: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+\.md$")] = "article.md"
+    accreditation: Accreditation
+    faculty: list[Contributor] = Field(min_length=1)
+    planners: list[Contributor] = Field(min_length=1)
+    commercial_support: CommercialSupport
     disclosures: list[Text] = Field(default_factory=list)
-    key_data: list[Text] = Field(min_length=1)
+    key_data: list[KeyPoint | Text] = Field(min_length=1)
     key_learning: Text
     references: list[Reference] = Field(min_length=1)
     quiz: Quiz | None = None
     evaluation: Evaluation | None = None
     poll: Poll | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Module:
+        if self.reviewed < self.published:
+            raise ValueError(f"reviewed ({self.reviewed}) is before published ({self.published})")
+        if self.expires <= self.reviewed:
+            raise ValueError(f"expires ({self.expires}) is not after reviewed ({self.reviewed})")
+        return self
 
     @model_validator(mode="after")
     def _sources_are_references(self) -> Module:
@@ -210,6 +316,14 @@ class Module(Strict):
         if unknown:
             raise ValueError(f"unknown reference: {'; '.join(unknown)}")
         return self
+
+    def is_expired(self, today: dt.date) -> bool:
+        """Tell whether the activity has passed its expiry date (it expires at the day's end)."""
+        return today > self.expires
+
+    def key_points(self) -> list[KeyPoint]:
+        """Return the Key data items, plain strings as points without an off-label note."""
+        return [p if isinstance(p, KeyPoint) else KeyPoint(text=p) for p in self.key_data]
 
     def reference_number(self, key: str) -> int:
         """Return the 1-based number under which a reference is listed."""

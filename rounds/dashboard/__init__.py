@@ -5,11 +5,16 @@ simulated rows or not) and aggregates in SQL, never one query per participant. D
 frames is the pages' business; nothing here imports Streamlit.
 """
 
-from rounds.dashboard.evaluation import commitment_of, commitment_to_change, evaluation_summary
-from rounds.dashboard.export import aggregate_views, deidentified_rows
-from rounds.dashboard.filters import EVERYTHING, Filters
-from rounds.dashboard.learning import funnel, question_gain, score_distribution
-from rounds.dashboard.poll import (
+from rounds.store.analytics.evaluation import (
+    commitment_of,
+    commitment_to_change,
+    evaluation_summary,
+)
+from rounds.store.analytics.export import aggregate_views, deidentified_rows
+from rounds.store.analytics.filters import EVERYTHING, Filters
+from rounds.store.analytics.learning import funnel, question_gain, score_distribution
+from rounds.store.analytics.paired import paired_gain
+from rounds.store.analytics.poll import (
     BURST,
     MIN_GROUP,
     arrival_peaks,
@@ -33,6 +38,7 @@ __all__ = [
     "evaluation_summary",
     "funnel",
     "merged_label",
+    "paired_gain",
     "poll_by_profession",
     "poll_by_round",
     "profession_labels",

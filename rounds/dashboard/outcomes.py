@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine
 
 from rounds.content.schema import Module, Site
-from rounds.dashboard.evaluation import commitment_to_change, evaluation_summary
-from rounds.dashboard.filters import Filters
-from rounds.dashboard.learning import funnel, question_gain, score_distribution
-from rounds.dashboard.poll import poll_by_round
-from rounds.report import Outcomes
+from rounds.documents.report import Outcomes
+from rounds.store.analytics.evaluation import commitment_to_change, evaluation_summary
+from rounds.store.analytics.filters import Filters
+from rounds.store.analytics.learning import funnel, question_gain, score_distribution
+from rounds.store.analytics.poll import poll_by_round
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def mean_score(scores: pd.DataFrame, phase: str) -> float | None:
@@ -76,4 +79,12 @@ def build_outcomes(engine: Engine, module: Module, site: Site, filters: Filters)
         site_name=site.name,
         generated_on=dt.date.today(),
         selection=selection_text(filters),
+        reviewed=module.reviewed,
+        expires=module.expires,
+        accreditation=module.accreditation.statement,
+        credit_designation=module.accreditation.credit_designation,
+        faculty=[(p.name, p.role, p.disclosure) for p in module.faculty],
+        planners=[(p.name, p.role, p.disclosure) for p in module.planners],
+        commercial_support=module.commercial_support.statement,
+        supporters=list(module.commercial_support.supporters),
     )

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -50,14 +51,21 @@ def purge_older_than(engine: Engine, days: int, now: dt.datetime | None = None) 
     return deleted
 
 
-def _libpq(url: URL) -> tuple[str, list[str]]:
-    """Return a libpq connection string and the pg_dump schema options for a SQLAlchemy URL."""
+def _libpq(url: URL) -> tuple[str, list[str], dict[str, str]]:
+    """Return a libpq connection string, the pg_dump schema options and the environment.
+
+    The password goes in the environment (`PGPASSWORD`), never on the command line, where any
+    user of the machine could read it in the process list.
+    """
     schema_args: list[str] = []
     raw = url.query.get("options")
     if isinstance(raw, str) and raw.startswith("-csearch_path="):
         schema_args = ["--schema", raw.split("=", 1)[1]]
-    plain = url.set(drivername="postgresql", query={})
-    return plain.render_as_string(hide_password=False), schema_args
+    plain = url.set(drivername="postgresql", query={})._replace(password=None)
+    env = dict(os.environ)
+    if url.password is not None:
+        env["PGPASSWORD"] = str(url.password)
+    return plain.render_as_string(hide_password=False), schema_args, env
 
 
 def backup(database_url: str, target: Path) -> Path:
@@ -72,8 +80,8 @@ def backup(database_url: str, target: Path) -> Path:
         copy.close()
         source.close()
         return target
-    dsn, schema = _libpq(url)
-    subprocess.run(["pg_dump", "-Fc", "-f", str(target), *schema, dsn], check=True)
+    dsn, schema, env = _libpq(url)
+    subprocess.run(["pg_dump", "-Fc", "-f", str(target), *schema, dsn], check=True, env=env)
     return target
 
 
@@ -90,8 +98,9 @@ def restore(database_url: str, source: Path) -> None:
         live.close()
         backup_db.close()
         return
-    dsn, _schema = _libpq(url)
+    dsn, _schema, env = _libpq(url)
     subprocess.run(
         ["pg_restore", "--clean", "--if-exists", "--no-owner", "-d", dsn, str(source)],
         check=True,
+        env=env,
     )

@@ -8,7 +8,13 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from rounds.lifecycle import IllegalTransition, PollState, RoundInfo, can_transition, implicit_round
+from rounds.rules.lifecycle import (
+    IllegalTransition,
+    PollState,
+    RoundInfo,
+    can_transition,
+    implicit_round,
+)
 from rounds.store.engine import utcnow
 from rounds.store.participants import new_participant_id
 from rounds.store.tables import attestations, participants, poll_rounds, votes

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, insert, select, update
 
-from rounds.quiz import stored_result
+from rounds.rules.quiz import stored_result
 from rounds.store.engine import as_utc, upsert, utcnow
 from rounds.store.tables import quiz_answers, quiz_attempts
 
@@ -174,7 +174,7 @@ def take_whole(
 
 
 def finish_attempt(engine: Engine, attempt_id: int) -> None:
-    """Mark an attempt finished, storing its result (see `rounds.quiz.stored_result`).
+    """Mark an attempt finished, storing its result (see `rounds.rules.quiz.stored_result`).
 
     Only the first call counts; repeating it changes nothing. For an attempt left answered but
     unfinished by an older version that wrote in several transactions.

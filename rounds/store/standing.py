@@ -25,6 +25,8 @@ from sqlalchemy import (
     union_all,
 )
 
+from rounds.content.schema import Module
+from rounds.rules.progress import Progress, poll_id, progress_of
 from rounds.store.engine import as_utc
 from rounds.store.quiz import Attempt
 from rounds.store.tables import evaluation_answers, events, quiz_answers, quiz_attempts, votes
@@ -162,3 +164,8 @@ def standing(engine: Engine, participant_id: str, module: str, poll_id: str) -> 
         evaluation={r.key: r.value for r in rows if r.fact == "evaluation_answer"},
         votes={r.ord: r.key for r in rows if r.fact == "vote"},
     )
+
+
+def load_progress(engine: Engine, participant_id: str, module: Module) -> Progress:
+    """Read a participant's progress through a module from the database."""
+    return progress_of(module, standing(engine, participant_id, module.slug, poll_id(module)))

@@ -17,20 +17,11 @@ from sqlalchemy import (
     text,
 )
 
-SCHEMA_VERSION = 5
-
 metadata = MetaData()
 
 ID = String(36)  # an anonymous participant id (uuid4 hex)
 KEY = String(64)  # a stable key from content (option, question, statement)
 SLUG = String(80)  # a module slug
-
-schema_info = Table(
-    "schema_info",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("version", Integer, nullable=False),
-)
 
 participants = Table(
     "participants",
@@ -88,9 +79,10 @@ quiz_attempts = Table(
     Column("seed", Integer, nullable=False),  # shuffles the options of this attempt
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True)),
-    # Version 3, stored when the attempt finishes (NULL before; see `rounds.quiz.stored_result`):
-    # its number of right answers, a fingerprint of the questions answered and which of them
-    # were right, so that the dashboard reads one row per attempt instead of its answers.
+    # Version 3, stored when the attempt finishes (NULL before; see
+    # `rounds.rules.quiz.stored_result`): its number of right answers, a fingerprint of the
+    # questions answered and which of them were right, so that the dashboard reads one row per
+    # attempt instead of its answers.
     Column("correct", Integer),
     Column("question_set", BigInteger),
     Column("correct_mask", BigInteger),
@@ -172,9 +164,9 @@ poll_rounds = Table(
 )
 
 
-# Version 5: security state that every replica shares and no client can reset.
+# Revision 0002: security state that every replica shares and no client can reset.
 # Counted attempts per key (a sign-in session, a known device, a client address, everyone):
-# `count` attempts since `first_at`, the latest at `last_at` (see `rounds.educator`'s policies).
+# `count` attempts since `first_at`, the latest at `last_at` (policies: `rounds.rules.educator`).
 throttle = Table(
     "throttle",
     metadata,

@@ -3,7 +3,7 @@
 An attempt is counted *before* the password is checked (or the participant created), in one
 transaction that holds the keys' rows locked, so that forty attempts sent at once are forty
 counted attempts and not forty that all saw an empty count. The policies themselves are plain
-Python (`rounds.educator.Backoff`, `RateLimit`); this module only counts.
+Python (`rounds.rules.educator.Backoff`, `RateLimit`); this module only counts.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from rounds.store.tables import throttle
 
 
 class Policy(Protocol):
-    """How many attempts a key allows (see `rounds.educator`)."""
+    """How many attempts a key allows (see `rounds.rules.educator`)."""
 
     def expired(self, first: float, last: float, now: float) -> bool: ...
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
-from rounds.lifecycle import PollClosed, accepts_votes
+from rounds.rules.lifecycle import PollClosed, accepts_votes
 from rounds.store.engine import upsert, utcnow
 from rounds.store.polls import current_round_in
 from rounds.store.tables import votes
@@ -37,18 +37,6 @@ def record_vote(engine: Engine, poll_id: str, participant_id: str, option_key: s
     return info.round
 
 
-def vote_of(engine: Engine, poll_id: str, participant_id: str, round_no: int) -> str | None:
-    """Return the option key this participant chose in a round, or None."""
-    with engine.connect() as conn:
-        return conn.execute(
-            select(votes.c.option_key).where(
-                votes.c.poll_id == poll_id,
-                votes.c.round == round_no,
-                votes.c.participant_id == participant_id,
-            )
-        ).scalar()
-
-
 def tally(engine: Engine, poll_id: str, round_no: int) -> dict[str, int]:
     """Count the stored votes per option key in one round."""
     with engine.connect() as conn:
@@ -58,14 +46,3 @@ def tally(engine: Engine, poll_id: str, round_no: int) -> dict[str, int]:
             .group_by(votes.c.option_key)
         ).all()
     return {key: count for key, count in rows}
-
-
-def voted_in_any_round(engine: Engine, poll_id: str, participant_id: str) -> bool:
-    """Tell whether the participant has a vote in any round of the poll."""
-    with engine.connect() as conn:
-        found = conn.execute(
-            select(votes.c.round)
-            .where(votes.c.poll_id == poll_id, votes.c.participant_id == participant_id)
-            .limit(1)
-        ).first()
-    return found is not None

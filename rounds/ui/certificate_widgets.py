@@ -6,10 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
-from rounds.certificate import certificate_pdf
+from rounds import resources
 from rounds.content.schema import Module
-from rounds.progress import COMPLETED, Progress
-from rounds.ui import resources
+from rounds.documents.certificate import certificate_pdf
+from rounds.rules.progress import COMPLETED, Progress
 from rounds.ui.tracking import record_once_per_session
 
 
@@ -30,6 +30,8 @@ def draw_certificate(module: Module, progress: Progress) -> None:
     row.metric("Time spent", _minutes(span), help="From opening the article to completing.")
     row.metric("Best self-assessment score", f"{progress.best_post.percent}%")
     st.subheader("Certificate of completion")
+    if not module.accreditation.is_accredited:
+        st.caption("This activity is not accredited: the certificate records completion only.")
     with st.form("cert_form", border=False):
         st.text_input(
             "Your name as it should appear on the certificate",
@@ -54,6 +56,9 @@ def draw_certificate(module: Module, progress: Progress) -> None:
             completed_on=completed,
             score_percent=percent,
             site_name=site.name,
+            credit_designation=module.accreditation.credit_designation,
+            accreditation_statement=module.accreditation.statement,
+            activity_dates=(module.published, module.expires),
         ),
         file_name=f"rounds-certificate-{module.slug}.pdf",
         mime="application/pdf",

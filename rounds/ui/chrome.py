@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from rounds.content.schema import Site
-from rounds.site_chrome import header_html, sidebar_html
+from rounds.figures.site_chrome import header_html, sidebar_html
 from rounds.ui.style import CSS
 
 
 def draw_header(site: Site) -> None:
-    """Draw the notices that precede any content: one element (see `rounds.site_chrome`)."""
+    """Draw the notices that precede any content: one element (see `rounds.figures.site_chrome`)."""
     st.html(header_html(site))
 
 
@@ -21,3 +21,8 @@ def draw_sidebar(site: Site) -> None:
     sidebar folded away on a phone included): one element fewer on every run of every page.
     """
     st.sidebar.html(CSS + sidebar_html(site))
+
+
+def draw_educator_header(site: Site) -> None:
+    """Draw the educator pages' slim header: whose site, for educators; no learner notices."""
+    st.caption(f"{site.name} · for educators")

@@ -8,15 +8,16 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from rounds import charts, dashboard, dashboard_charts
+from rounds import dashboard, resources
 from rounds.content.schema import Module
 from rounds.dashboard.outcomes import build_outcomes
-from rounds.evaluation import SCALE
-from rounds.exports import export_filename, to_csv_bytes, to_zip_bytes
-from rounds.progress import poll_id
-from rounds.report import outcomes_pdf
+from rounds.documents.csv_export import export_filename, to_csv_bytes, to_zip_bytes
+from rounds.documents.report import outcomes_pdf
+from rounds.figures import charts, dashboard_charts
+from rounds.rules.evaluation import SCALE
+from rounds.rules.progress import poll_id
 from rounds.store.polls import all_rounds
-from rounds.ui import dashboard_data, resources
+from rounds.ui import dashboard_data
 from rounds.ui.figure_component import draw_figure, figure_spec
 from rounds.ui.tables import arrow_table
 
@@ -87,21 +88,40 @@ def draw_freshness(module: Module, filters: dashboard.Filters, view: str) -> Non
 
 def _funnel(module: Module, filters: dashboard.Filters):
     steps = dashboard.funnel(resources.engine(), module, filters)
-    # No conversion for the first step or after a step nobody reached: a dash, not "None".
+    # A dash, not "None", where there is no share or the step is not reached through another.
     shown = steps.assign(
-        conversion_pct=[f"{v:g} %" if pd.notna(v) else "—" for v in steps["conversion_pct"]]
-    )
-    names = {"step": "Step", "participants": "Participants", "conversion_pct": "% of previous step"}
+        pct_of_attested=[_percent(v) for v in steps["pct_of_attested"]],
+        conversion_pct=[
+            f"{_percent(v)} of {base}" if pd.notna(v) else "—"
+            for v, base in zip(steps["conversion_pct"], steps["from_step"], strict=True)
+        ],
+    ).drop(columns="from_step")
+    names = {
+        "step": "Step",
+        "participants": "Participants",
+        "pct_of_attested": "% of attested",
+        "conversion_pct": "Conversion (only where one step leads to the other)",
+    }
     chart = figure_spec(dashboard_charts.funnel_bar(steps), _alt("Participants per step"))
     return chart, _renamed(shown, names)
 
 
+def _percent(value) -> str:
+    return f"{value:g} %" if pd.notna(value) else "—"
+
+
 def draw_funnel(module: Module, filters: dashboard.Filters) -> None:
-    """Draw the funnel from attestation to certificate with conversions."""
+    """Draw the funnel from attestation to certificate, each step as a share of those attested."""
     figure, table = dashboard_data.shared(
         module, filters, "funnel", lambda: _funnel(module, filters)
     )
     draw_figure(figure, key="dash_funnel_chart")
+    st.caption(
+        "Each step counts the participants who reached it. Steps are not nested (the pre-test "
+        "is optional; the evaluation and the poll can be done before the post-test), so each "
+        "is shown as a share of those who attested; a conversion is given only where one step "
+        "can be reached solely through the other."
+    )
     _table(table)
 
 
@@ -122,23 +142,40 @@ def _learning(module: Module, filters: dashboard.Filters):
         "pre_n": "Answers before",
         "post_n": "Answers after",
     }
+    paired = dashboard.paired_gain(engine, module, filters)
+    paired_names = {
+        "prompt": "Question",
+        "n": "Participants",
+        "pre_pct_correct": "% correct, first pre-test",
+        "post_pct_correct": "% correct, best post-test",
+        "gain": "Gain (points)",
+    }
     return (
         figure_spec(dashboard_charts.score_histogram(scores), _alt("Scores before and after")),
         _renamed(wide.reset_index(), score_names),
         figure_spec(dashboard_charts.gain_bars(gain), _alt("Per question, % correct")),
         _renamed(gain, gain_names),
+        _renamed(paired.drop(columns="question_key"), paired_names),
+        int(paired["n"].iloc[0]) if not paired.empty else 0,
     )
 
 
 def draw_learning(module: Module, filters: dashboard.Filters) -> None:
     """Draw pre vs post score distributions and each question's learning gain."""
-    scores_chart, scores, gain_chart, gain = dashboard_data.shared(
+    scores_chart, scores, gain_chart, gain, paired, pairs = dashboard_data.shared(
         module, filters, "learning", lambda: _learning(module, filters)
     )
-    st.subheader("Scores before and after reading", anchor=False)
+    st.subheader(f"Learning gain of the same people (n = {pairs})", anchor=False)
+    st.caption(
+        "Participants who finished both tests in this selection: their first pre-test against "
+        "their best post-test, for the whole test and per question."
+    )
+    _table(paired)
+    st.subheader("Scores before and after reading (not paired)", anchor=False)
+    st.caption("Everyone's first pre-test and best post-test: the two groups can differ.")
     draw_figure(scores_chart, key="dash_scores_chart")
     _table(scores)
-    st.subheader("Per question: % correct before and after", anchor=False)
+    st.subheader("Per question: % correct of all answers (not paired)", anchor=False)
     draw_figure(gain_chart, key="dash_gain_chart")
     _table(gain)
 
@@ -155,6 +192,7 @@ def _evaluation(module: Module, filters: dashboard.Filters):
         "pct_agree": "% agree",
         "median": "Median (1-5)",
         "skipped": "Skipped",
+        "extra": "Other answer (e.g. already do this)",
     }
     chart = figure_spec(charts.evaluation_diverging(summary), _alt("Agreement per statement"))
     return chart, _renamed(summary, names), dashboard.commitment_of(summary)
@@ -181,7 +219,9 @@ def draw_evaluation(module: Module, filters: dashboard.Filters) -> None:
             f"{commitment['pct_agree']:g}% agree",
             help="Agree or strongly agree, among those who answered.",
         )
-        st.caption(f"n = {commitment['n']} · median {commitment['median']:g} (1-5)")
+        also = commitment.get("extra_label")
+        also = f" · {commitment.get('extra', 0)} answered “{also}”" if also else ""
+        st.caption(f"n = {commitment['n']} · median {commitment['median']:g} (1-5){also}")
 
 
 def _poll(module: Module, filters: dashboard.Filters):

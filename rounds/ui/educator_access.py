@@ -16,8 +16,8 @@ import time
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from rounds import signing
-from rounds.educator import (
+from rounds import resources
+from rounds.rules.educator import (
     ENV_HASH,
     SESSION_HOURS,
     check_password,
@@ -25,10 +25,10 @@ from rounds.educator import (
     is_session_valid,
     sign_in_keys,
 )
-from rounds.routes import EDUCATOR_PATH, EXCHANGED
 from rounds.store import throttle, tokens
-from rounds.ui import resources
 from rounds.ui.outage import guarded_write
+from rounds.web import signing
+from rounds.web.routes import EDUCATOR_PATH, EXCHANGED
 
 log = logging.getLogger(__name__)
 _SIGNED_IN = "educator_signed_in_at"

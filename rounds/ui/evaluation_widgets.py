@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from rounds import charts
-from rounds.content.schema import Module
-from rounds.evaluation import SCALE, is_valid_value, summarise
+from rounds import resources
+from rounds.content.schema import Module, Statement
+from rounds.figures import charts
+from rounds.logs import refused
+from rounds.rules.evaluation import EXTRA, SCALE, is_valid_value, shown_to_learners, summarise
+from rounds.rules.quiz import MIN_PEERS
 from rounds.store.evaluation import evaluation_counts, save_evaluation
-from rounds.ui import resources
 from rounds.ui.figure_component import draw_figure, figure_spec
 from rounds.ui.outage import guarded_write
 from rounds.ui.shared import Shared
@@ -19,7 +23,16 @@ from rounds.ui.tracking import participant, record
 
 SKIP = 0  # the radio value for "skip this statement"; stored as NULL
 CHOICES = {**SCALE, SKIP: "Skip"}
+
+
+def choices(statement: Statement) -> dict[int, str]:
+    """Return a statement's answers: the scale, its own extra answer if any, then Skip."""
+    extra = {EXTRA: statement.extra.label} if statement.extra else {}
+    return {**SCALE, **extra, SKIP: "Skip"}
+
+
 _REVISING = "eval_revising"  # the learner pressed "Change my answers"
+log = logging.getLogger(__name__)
 
 
 @guarded_write("eval_error", "Your evaluation")
@@ -31,7 +44,8 @@ def _submit(module: Module) -> None:
             st.session_state["eval_error"] = "Answer or skip every statement, please."
             return
         value = None if choice == SKIP else choice
-        if not is_valid_value(value):
+        if not is_valid_value(value, statement):
+            refused(log, module.slug, f"eval_{statement.key}", choice)
             st.session_state["eval_error"] = "That answer is not on the scale."
             return
         answers[statement.key] = value
@@ -50,7 +64,7 @@ def _revise() -> None:
 def draw_answers(module: Module, stored: dict[str, int | None]) -> None:
     """Draw the learner's saved answers as one text, and the button that reopens the form."""
     lines = [
-        f"- {s.text} **{CHOICES[SKIP if stored[s.key] is None else stored[s.key]]}**"
+        f"- {s.text} **{choices(s).get(SKIP if stored[s.key] is None else stored[s.key], '?')}**"
         for s in module.evaluation.statements
         if s.key in stored
     ]
@@ -75,11 +89,12 @@ def draw_form(module: Module, stored: dict[str, int | None]) -> bool:
         for statement in module.evaluation.statements:
             previous = stored.get(statement.key, -1)
             previous = SKIP if previous is None else previous
-            options = list(CHOICES)
+            labels = choices(statement)
+            options = list(labels)
             st.radio(
                 statement.text,
                 options,
-                format_func=CHOICES.get,
+                format_func=labels.get,
                 index=options.index(previous) if previous in options else None,
                 horizontal=True,
                 key=f"eval_{statement.key}",
@@ -108,10 +123,13 @@ def describe_summary(summary: pd.DataFrame) -> str:
 _results = Shared(ttl_s=30.0, size=64)
 
 
-def _read_results(module: Module) -> tuple[str, pa.Table]:
-    summary = summarise(
+def _read_results(module: Module) -> tuple[str, pa.Table, int] | None:
+    everyone = summarise(
         module.evaluation.statements, evaluation_counts(resources.engine(), module.slug)
     )
+    summary = shown_to_learners(everyone)
+    if summary.empty:
+        return None
     table = summary[["statement", "n", "pct_agree", "skipped"]].rename(
         columns={
             "statement": "Statement",
@@ -122,16 +140,20 @@ def _read_results(module: Module) -> tuple[str, pa.Table]:
     )
     for value, label in SCALE.items():
         table[label] = summary[f"count_{value}"]
+    for label in summary["extra_label"].dropna().unique():  # "I already do this", where asked
+        mine = summary["extra_label"] == label
+        table[label] = summary["extra"].where(mine).astype("Int64")
     chart = figure_spec(
         charts.evaluation_diverging(summary),
         describe_summary(summary),
         heading="What participants said",
     )
-    return chart, arrow_table(table)
+    return chart, arrow_table(table), len(everyone) - len(summary)
 
 
-def shared_results(module: Module) -> tuple[str, pa.Table]:
-    """Return everyone's answers as a chart (JSON for `draw_figure`) and a table."""
+def shared_results(module: Module) -> tuple[str, pa.Table, int] | None:
+    """Return everyone's answers as a chart (JSON for `draw_figure`), a table and the number of
+    statements left out for too few answers; None while no statement has enough."""
     return _results.get((module.slug,), lambda: _read_results(module))
 
 
@@ -142,6 +164,16 @@ def forget_results(module: Module) -> None:
 
 def draw_results(module: Module) -> None:
     """Draw all participants' answers: a diverging bar chart and the same numbers as a table."""
-    chart, table = shared_results(module)
+    results = shared_results(module)
+    if results is None:
+        st.info(
+            f"Everyone's answers appear here once {MIN_PEERS} other participants have answered."
+        )
+        return
+    chart, table, left_out = results
     draw_figure(chart, key="eval_results_chart")  # its heading: "What participants said"
     st.dataframe(table, hide_index=True, width="stretch")
+    if left_out:
+        st.caption(
+            f"Statements fewer than {MIN_PEERS} other participants answered are not shown yet."
+        )

@@ -10,14 +10,14 @@ import logging
 
 import streamlit as st
 
-from rounds import signing
+from rounds import resources
 from rounds.content.schema import Site
-from rounds.educator import attestation_key
-from rounds.routes import ATTEST_PATH, EXCHANGED
+from rounds.rules.educator import attestation_key
 from rounds.store import throttle
 from rounds.store.participants import latest_attestation, new_participant_id, record_attestation
-from rounds.ui import resources
 from rounds.ui.outage import guarded_write
+from rounds.web import signing
+from rounds.web.routes import ATTEST_PATH, EXCHANGED
 
 PARTICIPANT = "participant_id"
 _HANDOFF = "gate_handoff"

@@ -2,9 +2,9 @@
 
 The bars are plain HTML and CSS drawn by the component's own script (`live_results/live.js`), on
 the phones and on the presenter's screen alike: no chart library to download. Viewers cost no
-script reruns: the browser follows `/_rounds/live/<module>/<poll>` (one shared
-database read per poll per process, see `rounds.live`) and only asks the page to rerun when the
-poll itself opens, closes or starts a new round.
+script reruns: the browser follows `/_rounds/live/<module>/<poll>` (one shared database read per
+poll per process, see `rounds.web.live`) and only asks the page to rerun when the poll itself
+opens, closes or starts a new round.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ import streamlit.components.v1 as components
 from cachetools import TTLCache
 
 from rounds.content.schema import Module
-from rounds.lifecycle import RoundInfo
-from rounds.progress import poll_id
-from rounds.routes import live_path
-from rounds.signing import viewer_token
+from rounds.resources import settings
+from rounds.rules.lifecycle import RoundInfo
+from rounds.rules.progress import poll_id
+from rounds.rules.tallies import describe, poll_rows
 from rounds.store.engine import utcnow
-from rounds.tallies import describe, poll_rows
 from rounds.ui.component_args import json_object
-from rounds.ui.resources import settings
+from rounds.web.routes import live_path
+from rounds.web.signing import viewer_token
 
 _component = components.declare_component(
     "live_results", path=str(Path(__file__).with_name("live_results"))

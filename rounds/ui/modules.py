@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rounds import resources
 from rounds.content.loader import Catalog, LoadedModule
 from rounds.content.schema import Module
-from rounds.ui import resources
 
 
 def draw_problems(catalog: Catalog, folders: list[str] | None = None) -> None:

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
+from rounds import resources
+from rounds.content.article import off_label_note
 from rounds.content.schema import Module
-from rounds.lifecycle import PollClosed, PollState, RoundInfo
-from rounds.progress import poll_id
+from rounds.logs import refused
+from rounds.rules.lifecycle import PollClosed, PollState, RoundInfo
+from rounds.rules.progress import poll_id
+from rounds.rules.tallies import results_visible
 from rounds.store.engine import utcnow
 from rounds.store.polls import current_round
 from rounds.store.votes import record_vote, tally
-from rounds.tallies import results_visible
-from rounds.ui import resources
 from rounds.ui.live_component import live_results
 from rounds.ui.outage import database_guard, guarded_write
 from rounds.ui.progress_bar import draw_progress
 from rounds.ui.shared import Shared
 from rounds.ui.tracking import participant, record
 
-REFRESH_SECONDS = 2
 CLOSED_MESSAGE = "This poll is closed, so your vote was not counted."
 NOT_SAVED_MESSAGE = "Your choice is not saved yet: press Vote to send it."
+log = logging.getLogger(__name__)
 
 
 # Shared by every viewer in this process for half a second: a room of phones rerunning the poll
@@ -47,6 +51,8 @@ def refresh_shared() -> None:
 def _vote(module: Module) -> None:
     choice = st.session_state.get("poll_choice")
     if choice not in {o.key for o in module.poll.options}:
+        if choice is not None:  # None: nothing chosen yet; anything else no browser sends
+            refused(log, module.slug, "poll_choice", choice)
         st.session_state["poll_error"] = "Choose one of the options to vote."
         return
     st.session_state.pop("poll_error", None)
@@ -89,8 +95,11 @@ def draw_vote(module: Module, votes: dict[int, str]) -> tuple[RoundInfo, str | N
     poll = module.poll
     info = shared_round(poll_id(module))
     state = info.effective_state(utcnow())
-    mine = votes.get(info.round)
     labels = {o.key: o.label for o in poll.options}
+    mine = votes.get(info.round)
+    if mine is not None and mine not in labels:  # an option since removed from the content
+        log.info("vote for a retired option %r of %s: shown as not voted", mine, poll.key)
+        mine = None
     if state is PollState.draft:
         st.markdown(f"**{poll.question}**")
         st.info("The poll opens when the presenter starts it. This page updates by itself.")
@@ -144,7 +153,8 @@ def draw_evidence(module: Module) -> None:
     if not module.poll.evidence:
         return
     points = "\n".join(
-        f"- {item.text} \\[{module.reference_number(item.source)}\\]"
+        f"- {item.text.strip()} \\[{module.reference_number(item.source)}\\]"
+        f"{off_label_note(item.off_label)}"
         for item in module.poll.evidence
     )
     # One element (a box with its text) rather than a bordered container around a text: it is

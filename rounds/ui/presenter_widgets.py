@@ -6,17 +6,17 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from rounds import resources
 from rounds.content.schema import Module
-from rounds.lifecycle import IllegalTransition, PollState
-from rounds.progress import poll_id
-from rounds.qr import qr_svg
-from rounds.routes import join_path
+from rounds.figures.qr import qr_svg
+from rounds.rules.lifecycle import IllegalTransition, PollState
+from rounds.rules.progress import poll_id
 from rounds.store.engine import utcnow
 from rounds.store.polls import reset, set_state, simulate_round
-from rounds.ui import resources
 from rounds.ui.live_component import live_results
 from rounds.ui.outage import database_guard, guarded_write
 from rounds.ui.poll_widgets import refresh_shared, shared_round, shared_tally
+from rounds.web.routes import join_path
 
 SHOW_KEY = "presenter_show"
 SHOWN = {"results": "Results", "count": "Response count"}  # what the big screen may show

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rounds import resources
 from rounds.content.schema import Module
-from rounds.progress import Progress, load_progress
-from rounds.ui import resources
+from rounds.rules.progress import Progress
+from rounds.store.standing import load_progress
 from rounds.ui.tracking import participant
 
 # Plain characters, not ":material/...:" icons: those load the Material Symbols font (367 KiB).

@@ -6,13 +6,14 @@ import logging
 
 import streamlit as st
 
+from rounds import resources
+from rounds.content.article import reference_links
 from rounds.content.schema import Module, Question
-from rounds.quiz import Score, best, is_correct, is_passing, is_valid_answer, mean_percent
-from rounds.quiz import shuffled_options as shuffled
+from rounds.rules.quiz import Score, best, is_correct, is_passing, is_valid_answer, mean_percent
+from rounds.rules.quiz import shuffled_options as shuffled
 from rounds.store import quiz as store
 from rounds.store.engine import utcnow
 from rounds.store.standing import Standing
-from rounds.ui import resources
 from rounds.ui.outage import guarded_write
 from rounds.ui.shared import Shared
 from rounds.ui.tracking import participant, record
@@ -26,7 +27,9 @@ def _answer_key(attempt_id: int, question: Question) -> str:
 
 def _reference(module: Module, key: str) -> str:
     ref = next(r for r in module.references if r.key == key)
-    return f"\\[{module.reference_number(key)}\\] {ref.text} [Link]({ref.url})"
+    return (
+        f"\\[{module.reference_number(key)}\\] {ref.text.strip()} {reference_links(ref)}".rstrip()
+    )
 
 
 # --- pre-test ----------------------------------------------------------------------------------

@@ -30,3 +30,28 @@ def send_small_messages_at_once() -> None:
 
     setattr(bind_nodelay, _PATCHED, True)
     starlette_server._bind_socket = bind_nodelay
+
+
+_LIMITED = "_rounds_client_frames_limited"
+
+
+def refuse_large_client_frames() -> None:
+    """Make uvicorn refuse a client's websocket frame above `server.maxWidgetStateSize` (once).
+
+    Streamlit bounds both directions with `server.maxMessageSize`: uvicorn reads any client
+    frame up to that size into memory before Streamlit checks it against the (smaller)
+    widget-state limit. Rounds' own messages to the browser need a few megabytes (the dashboard's
+    poll view), what a browser sends it a few kilobytes; with this, a larger frame is refused
+    from its header, before its body is read.
+    """
+    kwargs = starlette_server._get_uvicorn_config_kwargs
+    if getattr(kwargs, _LIMITED, False):
+        return
+
+    def limited_kwargs() -> dict:
+        from streamlit.runtime.runtime_util import get_max_widget_state_size_bytes
+
+        return {**kwargs(), "ws_max_size": get_max_widget_state_size_bytes()}
+
+    setattr(limited_kwargs, _LIMITED, True)
+    starlette_server._get_uvicorn_config_kwargs = limited_kwargs

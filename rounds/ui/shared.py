@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 from cachetools import TTLCache
 
+from rounds import resources
 from rounds.store.engine import utcnow
-from rounds.ui import resources
 
 T = TypeVar("T")
 

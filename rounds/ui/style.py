@@ -2,7 +2,7 @@
 
 Streamlit draws captions at 60 % opacity (about 3.9:1 on white, under WCAG's 4.5:1) and many of
 its controls 22-40 px tall; phones need 44 px. Streamlit's own widgets are styled here by their
-`data-testid`, and the site chrome's fragments (`rounds/site_chrome.py`) by their `rounds-`
+`data-testid`, and the site chrome's fragments (`rounds/figures/site_chrome.py`) by their `rounds-`
 classes, drawn to match Streamlit's expanders, bordered containers and buttons; no content passes
 through this file.
 """
@@ -69,7 +69,8 @@ SOURCE = f"""
   .st-key-poll_vote, .st-key-poll_vote .stButton, .st-key-poll_vote button {{ width: 100%; }}
 }}
 
-/* The site chrome (rounds/site_chrome.py): folds like expanders, boxes like bordered containers. */
+/* The site chrome (rounds/figures/site_chrome.py): folds like expanders, boxes like bordered
+   containers. */
 .rounds-chrome {{ display: flex; flex-direction: column; gap: 1rem; }}
 .rounds-chrome p, .rounds-box p {{ margin: 0 0 0.5rem; }}
 .rounds-box {{

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rounds import resources
 from rounds.store.events import record_event
-from rounds.ui import resources
 from rounds.ui.gate import PARTICIPANT
 
 

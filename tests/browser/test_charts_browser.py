@@ -11,8 +11,8 @@ import re
 
 from playwright.sync_api import Frame, Page
 
-from rounds.charts import AGREEMENT_COLOURS, PALETTE
-from rounds.evaluation import SCALE
+from rounds.figures.charts import AGREEMENT_COLOURS, PALETTE
+from rounds.rules.evaluation import SCALE
 from tests.browser.conftest import running_server
 from tests.browser.tour import MODULE, Stop, educator_env, walk
 

@@ -21,6 +21,7 @@ from tests.browser.gate_steps import (
     wait_for_cookie,
 )
 from tests.browser.tour import MODULE, QUESTIONS, settle
+from tests.peers import evaluate_as_peers
 
 FOCUSED = """() => {
   const el = document.activeElement;
@@ -114,6 +115,7 @@ def test_a_learner_completes_the_module_with_the_keyboard_alone(server, browser)
     follow(page, "Next: self-assessment", "Self-assessment")
     answer_quiz_by_keyboard(page)
 
+    evaluate_as_peers(server)  # everyone's answers show from 5 other participants
     follow(page, "Next: evaluation", "Evaluation")
     for _ in MODULE.evaluation.statements:  # Tab moves from one radio group to the next
         tab_to(page, "", "radio")

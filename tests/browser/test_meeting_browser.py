@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from rounds.content.loader import load_catalog
-from rounds.educator import ENV_HASH, hash_password
+from rounds.rules.educator import ENV_HASH, hash_password
 from rounds.store.engine import open_engine
 from rounds.store.votes import tally
 from tests.browser.conftest import running_server

@@ -1,7 +1,7 @@
 """The page flow of the outcomes report: headings, paragraphs, tables and their cell formats.
 
 Every text may be untrusted: `ReportDocument.clean` cleans and truncates it, and `drawable`
-reduces it to what the font can draw (see `rounds.pdf_text`). A table with no rows prints
+reduces it to what the font can draw (see `rounds.documents.pdf_text`). A table with no rows prints
 "No data yet.".
 """
 
@@ -16,7 +16,14 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 from fpdf.fonts import FontFace
 
-from rounds.pdf_text import FAMILY, clean_text, drawable, ellipsis_for, register_fonts, truncate
+from rounds.documents.pdf_text import (
+    FAMILY,
+    clean_text,
+    drawable,
+    ellipsis_for,
+    register_fonts,
+    truncate,
+)
 
 NO_DATA = "No data yet."
 _CELL_LIMIT = 400  # characters per table cell: a row must fit on one page

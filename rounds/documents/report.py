@@ -3,19 +3,20 @@
 The caller computes the figures (see `rounds.dashboard`) and passes them in an `Outcomes`;
 this module only lays them out: participation, satisfaction, learning, commitment to change,
 the poll and the disclosures. Every text may be untrusted: it is cleaned, truncated and reduced
-to what the font can draw (see `rounds.pdf_text`), and printed literally. An empty table prints
-"No data yet.". The page flow and the cell formats are in `rounds.report_layout`.
+to what the font can draw (see `rounds.documents.pdf_text`), and printed literally. An empty
+table prints "No data yet.". The page flow and the cell formats are in
+`rounds.documents.report_layout`.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from rounds.pdf_text import FAMILY, clean_text, format_date, truncate
-from rounds.report_layout import (
+from rounds.documents.pdf_text import FAMILY, clean_text, format_date, truncate
+from rounds.documents.report_layout import (
     ACCENT,
     MUTED,
     NO_DATA,
@@ -39,12 +40,15 @@ _LINE_LIMIT = 250  # characters in the title block's one-line fields
 class Outcomes:
     """The figures of one module over one period, as the outcomes report prints them.
 
-    Frames: `funnel` [step, participants, conversion_pct]; `evaluation` [statement, n,
-    pct_agree, median], one row per statement; `question_gain` [prompt, pre_pct_correct,
-    post_pct_correct, gain_pct_points]; `poll` [round, simulated, label, count, percent],
-    one table per round (without `round`, a single table). `commitment` holds statement, n
+    Frames: `funnel` [step, participants, pct_of_attested, conversion_pct]; `evaluation`
+    [statement, n, pct_agree, median], one row per statement; `question_gain` [prompt,
+    pre_pct_correct, post_pct_correct, gain_pct_points]; `poll` [round, simulated, label, count,
+    percent], one table per round (without `round`, a single table). `commitment` holds statement, n
     and pct_agree. Percentages are 0-100; None or NaN prints as a dash. `selection` says
     what else narrowed the figures (a poll round, rehearsals counted); empty, it is not shown.
+    The accreditation fields (statement, credit designation, faculty and planners with their
+    disclosures, the activity's commercial support) print before the funders; a missing one
+    prints "Not given.".
     """
 
     module_title: str
@@ -66,12 +70,21 @@ class Outcomes:
     site_name: str
     generated_on: datetime.date
     selection: str = ""
+    reviewed: datetime.date | None = None
+    expires: datetime.date | None = None
+    accreditation: str = ""  # the statement: accredited, or explicitly not
+    credit_designation: str | None = None  # only for an accredited activity
+    faculty: list[tuple[str, str, str]] = field(default_factory=list)  # name, role, disclosure
+    planners: list[tuple[str, str, str]] = field(default_factory=list)
+    commercial_support: str = ""
+    supporters: list[str] = field(default_factory=list)
 
 
 _FUNNEL = [
     Column("Step", "step", as_text, 3, "LEFT"),
     Column("Participants", "participants", as_count, 1.5),
-    Column("Conversion from previous step", "conversion_pct", as_percent, 2),
+    Column("% of attested", "pct_of_attested", as_percent, 1.5),
+    Column("Conversion (nested steps)", "conversion_pct", as_percent, 2),
 ]
 _EVALUATION = [
     Column("Statement", "statement", as_text, 6, "LEFT"),
@@ -95,6 +108,12 @@ _FUNDERS = [
     Column("Funder", 0, as_text, 3, "LEFT"),
     Column("Level of support", 1, as_text, 2, "LEFT"),
 ]
+_PEOPLE = [
+    Column("Name", 0, as_text, 2, "LEFT"),
+    Column("Role", 1, as_text, 2, "LEFT"),
+    Column("Disclosure of relevant financial relationships", 2, as_text, 3, "LEFT"),
+]
+_NOT_GIVEN = "Not given."
 
 
 # --- sections --------------------------------------------------------------------------------
@@ -107,7 +126,9 @@ def _title_block(pdf: ReportDocument, outcomes: Outcomes) -> None:
     pdf.paragraph("Outcomes report", style="B", size=20, colour=ACCENT, after=1)
     pdf.paragraph(pdf.clean(outcomes.module_title, _LINE_LIMIT), style="B", size=15)
     for label, value in (
-        ("Published", format_date(outcomes.published)),
+        ("Released", format_date(outcomes.published)),
+        ("Last reviewed", format_date(outcomes.reviewed) if outcomes.reviewed else ""),
+        ("Expires", format_date(outcomes.expires) if outcomes.expires else ""),
         ("Period", pdf.clean(outcomes.period, _LINE_LIMIT) or pdf.dash),
         ("Selection", pdf.clean(outcomes.selection, _LINE_LIMIT)),
         ("Generated", format_date(outcomes.generated_on)),
@@ -127,9 +148,10 @@ def _participation(pdf: ReportDocument, outcomes: Outcomes) -> None:
     pdf.table_of(_FUNNEL, rows)
     if rows:
         pdf.note(
-            "Each step counts the participants who reached it in the period; the conversion "
-            "compares it with the step before, so it can exceed 100% where steps are optional "
-            "or done in another order."
+            "Each step counts the participants who reached it in the period, as a share of "
+            "those who attested; steps are not nested (the pre-test is optional, the evaluation "
+            "and the poll can come first). A conversion is given only where one step can be "
+            "reached solely through another: passed from post-test, certificate from passed."
         )
 
 
@@ -173,6 +195,11 @@ def _commitment(pdf: ReportDocument, outcomes: Outcomes) -> None:
     agree = as_percent(found.get("pct_agree")) or pdf.dash
     answers = as_count(n)
     pdf.paragraph(f"{agree} agree or strongly agree ({answers} answer{'s' if n != 1 else ''}).")
+    label = pdf.clean(found.get("extra_label") or "", _LINE_LIMIT)
+    extra = as_number(found.get("extra"))
+    if label and extra is not None:
+        quoted = f"“{label}”" if pdf.typeface == FAMILY else f'"{label}"'
+        pdf.paragraph(f"{as_count(extra)} answered {quoted} (not counted above).")
 
 
 def _votes(rows: list[dict]) -> str:
@@ -204,6 +231,32 @@ def _poll(pdf: ReportDocument, outcomes: Outcomes) -> None:
     pdf.note(f"{_votes(rows)} in the period{several}.")
 
 
+def _given(pdf: ReportDocument, text: object) -> str:
+    return pdf.clean(text or "") or _NOT_GIVEN
+
+
+def _accreditation(pdf: ReportDocument, outcomes: Outcomes) -> None:
+    pdf.heading("Accreditation")
+    pdf.paragraph(_given(pdf, outcomes.accreditation))
+    designation = pdf.clean(outcomes.credit_designation or "")
+    if designation:
+        pdf.paragraph(f"Credit designation: {designation}", style="B")
+    for heading, people in (
+        ("Faculty and authors", outcomes.faculty),
+        ("Planners and reviewers", outcomes.planners),
+    ):
+        pdf.subheading(heading)
+        if people:
+            pdf.table_of(_PEOPLE, list(people))
+        else:
+            pdf.paragraph(_NOT_GIVEN, style="I", colour=MUTED)
+    pdf.subheading("Commercial support for this activity")
+    pdf.paragraph(_given(pdf, outcomes.commercial_support))
+    for name in outcomes.supporters or []:
+        if cleaned := pdf.clean(name):
+            pdf.paragraph(f"{pdf.bullet} {cleaned}", after=0.5)
+
+
 def _disclosures(pdf: ReportDocument, outcomes: Outcomes) -> None:
     pdf.heading("Disclosures")
     pdf.subheading("Module disclosures")
@@ -211,7 +264,7 @@ def _disclosures(pdf: ReportDocument, outcomes: Outcomes) -> None:
     disclosures = [text for text in disclosures if text]
     for text in disclosures or ["None declared."]:
         pdf.paragraph(f"{pdf.bullet} {text}" if disclosures else text, after=0.8)
-    pdf.subheading("Funding")
+    pdf.subheading("Site-wide funding")
     pdf.table_of(_FUNDERS, list(outcomes.funders or []))
     statement = pdf.clean(outcomes.funder_statement)
     if statement:
@@ -234,6 +287,7 @@ def outcomes_pdf(outcomes: Outcomes) -> bytes:
         _learning,
         _commitment,
         _poll,
+        _accreditation,
         _disclosures,
     ):
         section(pdf, outcomes)

@@ -55,7 +55,7 @@ def with_script(body: bytes, encoding: bytes = b"") -> bytes:
 
 
 def script_hash() -> str:
-    """Return the CSP hash source of the script (see `rounds.security`)."""
+    """Return the CSP hash source of the script (see `rounds.web.security`)."""
     digest = hashlib.sha256(SCRIPT.encode()).digest()
     return "'sha256-" + base64.b64encode(digest).decode() + "'"
 

@@ -11,14 +11,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from rounds.store.engine import utcnow
 from rounds.store.polls import current_round
 from rounds.store.votes import tally
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+log = logging.getLogger(__name__)
 
 
 def snapshot(engine: Engine, poll_id: str) -> dict:
@@ -43,6 +48,7 @@ class _Watch:
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     viewers: int = 0
     task: asyncio.Task | None = None
+    failing: bool = False  # the last read failed (logged once per outage)
 
 
 class LiveFeed:
@@ -60,7 +66,14 @@ class LiveFeed:
                 data = await asyncio.to_thread(snapshot, engine, poll_id)
                 text = json.dumps(data, sort_keys=True)
             except Exception:  # the database is away: keep the last snapshot, try again
+                if not watch.failing:
+                    log.exception("live feed of %s: cannot read the poll; retrying", poll_id)
+                watch.failing = True
                 text = watch.latest
+            else:
+                if watch.failing:
+                    log.info("live feed of %s: reading the poll again (recovered)", poll_id)
+                watch.failing = False
             if text != watch.latest:
                 # Wake everyone waiting on the old event; later waiters get a fresh one.
                 previous, watch.changed = watch.changed, asyncio.Event()

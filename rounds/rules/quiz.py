@@ -89,11 +89,6 @@ def best(scores: list[Score]) -> Score | None:
     return max(scores, key=lambda s: s.correct, default=None)
 
 
-def peer_average(peer_correct: list[int], total: int) -> int | None:
-    """Return the peers' mean score in percent, or None while fewer than MIN_PEERS answered."""
-    return mean_percent(len(peer_correct), sum(peer_correct), total)
-
-
 def mean_percent(peers: int, correct: int, total: int) -> int | None:
     """Return the mean of `peers` best scores summing to `correct`, in percent of `total`.
 

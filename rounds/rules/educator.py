@@ -92,11 +92,6 @@ def educator_secret(
     return None
 
 
-def is_configured(env: Mapping[str, str], secrets: Mapping[str, Any] | None = None) -> bool:
-    """Return whether an educator password is configured at all."""
-    return educator_secret(env, secrets) is not None
-
-
 def check_password(candidate: str, credential: Credential | None) -> bool:
     """Return whether `candidate` is the configured password, in constant time."""
     if credential is None or not isinstance(candidate, str) or not candidate:

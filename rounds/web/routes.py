@@ -12,18 +12,21 @@ import threading
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import plotly
 from cachetools import TTLCache
-from sqlalchemy import Engine
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from rounds import signing
-from rounds.educator import SESSION_HOURS
-from rounds.live import LiveFeed
+from rounds.rules.educator import SESSION_HOURS
 from rounds.store import tokens
+from rounds.web import signing
+from rounds.web.live import LiveFeed
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 

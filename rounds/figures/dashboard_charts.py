@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from rounds.charts import PALETTE, wrap_label
+from rounds.figures.charts import PALETTE, wrap_label
 
 _LAYOUT = {
     "margin": {"l": 8, "r": 8, "t": 32, "b": 8},

@@ -51,8 +51,3 @@ def describe(rows: list[PollRow]) -> str:
         return "No votes yet."
     parts = [f"{r.label}: {r.percent:g}% ({r.count})" for r in rows]
     return f"{total} vote{'s' if total != 1 else ''}. " + "; ".join(parts) + "."
-
-
-def is_small(results: pd.DataFrame) -> bool:
-    """Tell whether so few votes are in that percentages can swing widely."""
-    return int(results["count"].sum()) < SMALL_N

@@ -6,8 +6,8 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from rounds.content.schema import Module
-from rounds.dashboard.filters import EVERYTHING, Filters, Who, reading, tally, within
-from rounds.evaluation import summarise
+from rounds.rules.evaluation import summarise
+from rounds.store.analytics.filters import EVERYTHING, Filters, Who, reading, tally, within
 from rounds.store.tables import evaluation_answers
 
 COMMITMENT_KEY = "change_practice"
@@ -16,7 +16,7 @@ COMMITMENT_KEY = "change_practice"
 def evaluation_summary(
     engine: Engine, module: Module, filters: Filters = EVERYTHING
 ) -> pd.DataFrame:
-    """Return one row per statement (see `rounds.evaluation.summarise`) for answers in range.
+    """Return one row per statement (see `rounds.rules.evaluation.summarise`) for answers in range.
 
     An answer counts in the range of its latest revision (`answered_at`).
     """

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
-from rounds import pdf_text
-from rounds.pdf_text import clean_text, drawable, ellipsis_for, format_date, truncate
+from rounds.documents import pdf_text
+from rounds.documents.pdf_text import clean_text, drawable, ellipsis_for, format_date, truncate
 
 __all__ = ["NAME_LIMIT", "certificate_pdf", "clean_text", "format_date", "truncate"]
 
@@ -24,7 +24,8 @@ _FONT_DIR = pdf_text.FONT_DIR  # tests point this elsewhere to force the core fo
 _FAMILY = pdf_text.FAMILY
 
 NAME_LIMIT = 120
-_LIMITS = {"site": 150, "title": 250, "objective": 600}
+_LIMITS = {"site": 150, "title": 250, "objective": 600, "accreditation": 600}
+NOT_ACCREDITED = "This activity is not accredited. This certificate records completion only."
 
 _PAGE_W, _PAGE_H = 297.0, 210.0
 _FRAME = 12.0  # outer border inset, mm
@@ -76,6 +77,18 @@ def _layout_height(pdf: FPDF, family: str, blocks: list[_Block], scale: float) -
     )
 
 
+def _accreditation_blocks(designation: str | None, statement: str, ellipsis: str) -> list[_Block]:
+    limit = _LIMITS["accreditation"]
+    designation = truncate(clean_text(designation or ""), limit, ellipsis)
+    if not designation:
+        return [_Block(NOT_ACCREDITED, "", 11, _MUTED, 6)]
+    statement = truncate(clean_text(statement), limit, ellipsis)
+    return [
+        _Block(statement, "", 10, _MUTED, 6),
+        _Block(f"Credit designation: {designation}", "B", 11, _INK, 2),
+    ]
+
+
 def certificate_pdf(
     *,
     learner_name: str,
@@ -84,8 +97,17 @@ def certificate_pdf(
     completed_on: datetime.date,
     score_percent: int,
     site_name: str,
+    credit_designation: str | None = None,
+    accreditation_statement: str = "",
+    activity_dates: tuple[datetime.date, datetime.date] | None = None,
 ) -> bytes:
-    """Render a one-page A4 landscape certificate of completion and return the PDF bytes."""
+    """Render a one-page A4 landscape certificate of completion and return the PDF bytes.
+
+    Without a `credit_designation` the activity is not accredited: the certificate says so and
+    records completion only, with no word of credit. With one, it prints the accreditation
+    statement and the credit designation. `activity_dates` (release, expiry) print beneath the
+    completion date.
+    """
     pdf, family = _new_pdf()
     ellipsis = ellipsis_for(family)
     site = truncate(clean_text(site_name), _LIMITS["site"], ellipsis)
@@ -93,8 +115,12 @@ def certificate_pdf(
     title = truncate(clean_text(module_title), _LIMITS["title"], ellipsis)
     objective = truncate(clean_text(learning_objective), _LIMITS["objective"], ellipsis)
     closing = f"Completed on {format_date(completed_on)}  ·  Score: {int(score_percent)}%"
+    dates = ""
+    if activity_dates:
+        released, expires = activity_dates
+        dates = f"Activity released {format_date(released)}  ·  expires {format_date(expires)}"
     if family != _FAMILY:
-        closing = closing.replace("·", "-")
+        closing, dates = closing.replace("·", "-"), dates.replace("·", "-")
 
     blocks = [
         _Block(site, "", 14, _MUTED, 0),
@@ -105,6 +131,8 @@ def certificate_pdf(
         _Block(title, "B", 20, _INK, 4),
         _Block(objective, "I", 13, _MUTED, 6),
         _Block(closing, "", 14, _INK, 12),
+        _Block(dates, "", 10, _MUTED, 3),
+        *_accreditation_blocks(credit_designation, accreditation_statement, ellipsis),
     ]
     blocks = [block for block in blocks if block.text]
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from rounds.content.schema import Module
-from rounds.quiz import Score, best, is_passing
-from rounds.store.standing import Standing, standing
+from rounds.rules.quiz import Score, best, is_passing
+
+if TYPE_CHECKING:
+    from rounds.store.standing import Standing
 
 ARTICLE_OPENED = "article_opened"
 COMPLETED = "completed"
@@ -47,9 +48,8 @@ class Progress:
         return self.passed and self.evaluated
 
 
-def load_progress(engine: Engine, participant_id: str, module: Module) -> Progress:
-    """Read a participant's progress through a module from the database."""
-    facts = standing(engine, participant_id, module.slug, poll_id(module))
+def progress_of(module: Module, facts: Standing) -> Progress:
+    """Return where a participant stands in a module, from their stored rows (`facts`)."""
     total = len(module.quiz.questions) if module.quiz else 0
     top = best([Score(c, total) for c in facts.scores("post")])
     pass_mark = module.quiz.pass_mark if module.quiz else 1.0

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from rounds.config import Settings, settings_from_env
 from rounds.content.loader import Catalog
 from rounds.content.watch import WatchedCatalog
 from rounds.store.engine import open_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 _lock = threading.Lock()
 _settings: Settings | None = None

@@ -18,7 +18,9 @@ from sqlalchemy import (
 )
 
 from rounds.content.schema import Module
-from rounds.dashboard.filters import (
+from rounds.rules.progress import ARTICLE_OPENED, COMPLETED
+from rounds.rules.quiz import Score, is_passing, question_set
+from rounds.store.analytics.filters import (
     EVERYTHING,
     Filters,
     Who,
@@ -29,8 +31,6 @@ from rounds.dashboard.filters import (
     tally,
     within,
 )
-from rounds.progress import ARTICLE_OPENED, COMPLETED
-from rounds.quiz import Score, is_passing, question_set
 from rounds.store.tables import (
     attestations,
     evaluation_answers,
@@ -50,7 +50,11 @@ FUNNEL_STEPS = [
     "voted",
     "certificate",
 ]
-FUNNEL_COLUMNS = ["step", "participants", "conversion_pct"]
+# The only steps reached solely through another: passing needs a post-test, the certificate
+# needs a pass. The others are not nested (the pre-test is optional; the evaluation and the
+# poll can be done in any order), so a conversion between them would mean nothing.
+NESTED = {"passed": "post-test", "certificate": "passed"}
+FUNNEL_COLUMNS = ["step", "participants", "pct_of_attested", "conversion_pct", "from_step"]
 SCORE_COLUMNS = ["phase", "score_pct", "participants"]
 GAIN_COLUMNS = [
     "question_key",
@@ -147,28 +151,37 @@ def _steps(module: Module, filters: Filters, who: Who) -> dict[str, object]:
 
 
 def funnel(engine: Engine, module: Module, filters: Filters = EVERYTHING) -> pd.DataFrame:
-    """Count the participants who reached each step, with the conversion from the step before.
+    """Count the participants who reached each step, as a share of those who attested.
 
-    Each step is counted on its own, not only among those who reached the previous one (the
-    pre-test is optional, and the evaluation and the poll may be done before the post-test),
-    so a conversion can exceed 100 %. "attested" counts everyone who attested in the range,
+    Each step is counted on its own. "attested" counts everyone who attested in the range,
     whatever the module: attestations are site-wide. "passed" counts those whose best post-test
-    in the range reaches the pass mark. Steps the module lacks (no quiz, no evaluation, no
-    poll) are left out. `conversion_pct` is None for the first step and after a step nobody
-    reached.
+    in the range reaches the pass mark. `conversion_pct` is given only where a step can be
+    reached solely through another (`NESTED`, named in `from_step`): passed from post-test,
+    certificate from passed. Steps the module lacks (no quiz, no evaluation, no poll) are left
+    out; percentages are None where their base is 0.
     """
     names = list(_steps(module, filters, everyone))
     with reading(engine) as conn:
         found = tally(
             conn, lambda who: select(*_steps(module, filters, who).values()), filters, keys=0
         )
-    counts = found.get((), [0] * len(names))
-    rows, previous = [], None
-    for step, n in zip(names, counts, strict=True):
-        conversion = round(100 * n / previous, 1) if previous else None
-        rows.append({"step": step, "participants": n, "conversion_pct": conversion})
-        previous = n
-    return with_none(pd.DataFrame(rows, columns=FUNNEL_COLUMNS), "conversion_pct")
+    counts = dict(zip(names, found.get((), [0] * len(names)), strict=True))
+    attested = counts.get("attested", 0)
+    rows = []
+    for step, n in counts.items():
+        base = NESTED.get(step)
+        before = counts.get(base) if base else None
+        rows.append(
+            {
+                "step": step,
+                "participants": n,
+                "pct_of_attested": round(100 * n / attested, 1) if attested else None,
+                "conversion_pct": round(100 * n / before, 1) if before else None,
+                "from_step": base if before else None,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=FUNNEL_COLUMNS)
+    return with_none(frame, "pct_of_attested", "conversion_pct", "from_step")
 
 
 def _scores(module: Module, filters: Filters, who: Who):
@@ -235,7 +248,7 @@ def _in_range(module: Module, filters: Filters, who: Who) -> list[ColumnElement[
 def _stored(module: Module, filters: Filters, who: Who):
     """Select (phase, correct mask, attempts) of the attempts that answered the quiz's questions.
 
-    Their stored mask says which questions they got right (`rounds.quiz.stored_result`).
+    Their stored mask says which questions they got right (`rounds.rules.quiz.stored_result`).
     """
     keys = [q.key for q in module.quiz.questions]
     return (

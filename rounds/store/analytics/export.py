@@ -10,8 +10,8 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from rounds.content.schema import Module
-from rounds.dashboard.evaluation import evaluation_summary
-from rounds.dashboard.filters import (
+from rounds.store.analytics.evaluation import evaluation_summary
+from rounds.store.analytics.filters import (
     EVERYTHING,
     Filters,
     as_text,
@@ -21,9 +21,11 @@ from rounds.dashboard.filters import (
     utc_series,
     within,
 )
-from rounds.dashboard.learning import funnel, question_gain, score_distribution
-from rounds.dashboard.poll import (
+from rounds.store.analytics.learning import funnel, question_gain, score_distribution
+from rounds.store.analytics.poll import (
+    MIN_GROUP,
     latest_attestations,
+    merged_label,
     poll_by_profession,
     poll_by_round,
     votes_over_time,
@@ -52,6 +54,8 @@ EXPORT_COLUMNS = {
     "votes": ["participant_id", "round", "option_key", "created_at", "updated_at"],
 }
 TIME_COLUMNS = {"attested_at", "answered_at", "created_at", "updated_at"}
+TIME_STEP = "h"  # times in the rows are cut to the hour: a time to the microsecond is a handle
+GROUPED_COLUMNS = ("profession", "country")  # merged below MIN_GROUP, as in the dashboard
 
 View = Callable[[Engine, Module, Filters], pd.DataFrame]
 
@@ -131,6 +135,23 @@ def _queries(module: Module, filters: Filters) -> dict:
     }
 
 
+def merge_small_groups(values: pd.Series, min_group: int = MIN_GROUP) -> pd.Series:
+    """Return `values` with every group under `min_group` people merged into one "Other" group.
+
+    The dashboard's rule for professions: while the merged group is still under `min_group`,
+    the smallest remaining group joins it (the others' sizes would give it away). Missing
+    values stay missing.
+    """
+    sizes = values.value_counts()
+    small = [key for key, n in sizes.items() if n < min_group]
+    shown = [key for key, n in sizes.items() if n >= min_group]
+    while small and shown and sizes[small].sum() < min_group:
+        smallest = min(shown, key=lambda key: sizes[key])
+        shown.remove(smallest)
+        small.append(smallest)
+    return values.where(~values.isin(small), merged_label(min_group))
+
+
 def deidentified_rows(
     engine: Engine, module: Module, filters: Filters = EVERYTHING
 ) -> dict[str, pd.DataFrame]:
@@ -166,7 +187,9 @@ def deidentified_rows(
     for frame in frames.values():  # every id is among `people`: looked up in bulk
         frame["participant_id"] = pseudonyms[stored.get_indexer(frame["participant_id"])]
         for column in TIME_COLUMNS.intersection(frame.columns):
-            frame[column] = utc_series(frame[column])
+            frame[column] = utc_series(frame[column]).dt.floor(TIME_STEP)
+    for column in GROUPED_COLUMNS:
+        frames["participants"][column] = merge_small_groups(frames["participants"][column])
     frames["quiz_answers"]["is_correct"] = frames["quiz_answers"]["is_correct"].astype(bool)
     frames["evaluation"]["value"] = frames["evaluation"]["value"].astype("Int64")
     return frames

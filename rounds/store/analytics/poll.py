@@ -9,10 +9,10 @@ import pandas as pd
 from sqlalchemy import BigInteger, Engine, case, cast, extract, func, literal_column, select
 
 from rounds.content.schema import Gate, Module
-from rounds.dashboard.filters import EVERYTHING, Filters, Who, counted_votes, reading, tally
-from rounds.progress import poll_id
+from rounds.rules.progress import poll_id
+from rounds.rules.tallies import poll_results
+from rounds.store.analytics.filters import EVERYTHING, Filters, Who, counted_votes, reading, tally
 from rounds.store.tables import attestations, participants, poll_rounds, votes
-from rounds.tallies import poll_results
 
 MIN_GROUP = 5  # a profession with fewer voters than this is merged, so nobody stands out
 ROUND_COLUMNS = ["round", "simulated", "archived", "option_key", "label", "count", "percent"]
@@ -27,7 +27,8 @@ def profession_labels(gate: Gate) -> dict[str, str]:
 
 def merged_label(min_group: int) -> str:
     """Return the name of the group that gathers professions with too few voters."""
-    return f"Other (groups under {min_group} merged)"
+    # Never "Other ...": the gate has a profession "Other healthcare professional".
+    return f"Fewer than {min_group} each: merged"
 
 
 def _results(module: Module, counts: Mapping[str, int]) -> pd.DataFrame:
@@ -99,7 +100,7 @@ def poll_by_profession(
 
     Each voter counts once, with their vote in the latest round they voted in (within the
     filters), under the profession of their latest attestation. Professions with fewer than
-    `min_group` voters are merged into one "Other (groups under N merged)" group, shown last.
+    `min_group` voters are merged into one "Fewer than N each: merged" group, shown last.
     While that group is still under `min_group`, the smallest shown profession joins it too:
     leaving it out would not do, since the total less the groups shown would reveal it. So
     every shown group has at least `min_group` voters and the groups add up to every voter,

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 
 from rounds.content.schema import Module
-from rounds.progress import poll_id
+from rounds.rules.progress import poll_id
 from rounds.store.engine import as_utc
 from rounds.store.tables import participants, poll_rounds, quiz_attempts, votes
 

@@ -1,0 +1,1 @@
+"""The dashboard's read-only aggregate queries over every participant's rows, as frames."""
