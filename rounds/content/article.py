@@ -14,7 +14,9 @@ from urllib.parse import quote
 from rounds.content.markdown import escape
 from rounds.content.schema import Contributor, Module, Reference
 
-OFF_LABEL = ":orange-badge[:material/warning: Off-label]"
+# Words and colour, no ":material/...:" icon: that would make every learner page that shows the
+# label (the article, the poll's evidence) download the Material Symbols font (367 KiB).
+OFF_LABEL = ":orange-badge[Off-label]"
 
 
 def _date(day: dt.date) -> str:
