@@ -40,7 +40,7 @@ def join(context: BrowserContext, base: str, profession: str = "Nurse") -> Page:
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{base}/j/{MODULE.slug}")
     pass_gate(page, profession)
-    expect(page.get_by_role("radiogroup", name=MODULE.poll.question)).to_be_visible()
+    expect(page.get_by_role("radiogroup", name=MODULE.poll.question)).to_be_visible(timeout=TIMEOUT)
     return page
 
 
@@ -49,7 +49,7 @@ def vote(page: Page, index: int) -> None:
     group = page.get_by_role("radiogroup", name=MODULE.poll.question)
     group.get_by_text(MODULE.poll.options[index].label, exact=True).click()
     page.get_by_role("button", name="Vote").click()
-    expect(page.get_by_text("Your vote:")).to_be_visible()
+    expect(page.get_by_text("Your vote:")).to_be_visible(timeout=TIMEOUT)
 
 
 def phone(browser, size: str) -> tuple[BrowserContext, list[str]]:
@@ -70,20 +70,24 @@ def test_phones_joining_get_no_plotly_nor_icon_font_and_see_each_others_votes(tm
         a = join(one, base)
         vote(a, 0)
         results = live_results(a)
-        expect(results.get_by_role("heading")).to_have_text("Results so far (n = 1)")
+        expect(results.get_by_role("heading")).to_have_text(
+            "Results so far (n = 1)", timeout=TIMEOUT
+        )
         b = join(two, base, "Pharmacist")
         vote(b, 1)
         # The first phone sees the second's vote through the stream, with no rerun of its page.
-        expect(results.get_by_role("heading")).to_have_text("Results so far (n = 2)")
+        expect(results.get_by_role("heading")).to_have_text(
+            "Results so far (n = 2)", timeout=TIMEOUT
+        )
         sentence = f"2 votes. {first}: 50% (1); {second}: 50% (1);"
-        expect(results.locator("#text")).to_contain_text(sentence)
+        expect(results.locator("#text")).to_contain_text(sentence, timeout=TIMEOUT)
         chart = results.get_by_role("img")
         expect(chart).to_have_attribute("aria-label", results.locator("#text").inner_text())
         bars = chart.locator(".bar")
         for i, (label, value) in enumerate([(first, "50% (1)"), (second, "50% (1)")]):
-            expect(bars.nth(i).locator(".label")).to_have_text(label)
-            expect(bars.nth(i).locator(".value")).to_have_text(value)
-        expect(bars.nth(2).locator(".value")).to_have_text("0% (0)")
+            expect(bars.nth(i).locator(".label")).to_have_text(label, timeout=TIMEOUT)
+            expect(bars.nth(i).locator(".value")).to_have_text(value, timeout=TIMEOUT)
+        expect(bars.nth(2).locator(".value")).to_have_text("0% (0)", timeout=TIMEOUT)
         for requested in (one_requested, two_requested):
             loaded = [u for u in requested if any(name in u for name in NOT_ON_A_PHONE)]
             assert not loaded, loaded
@@ -99,7 +103,9 @@ def test_no_live_results_text_is_cut_off_on_a_phone(tmp_path, browser, size):
         page = join(context, base)
         vote(page, len(MODULE.poll.options) - 1)  # one vote: the longest number, 100% (1)
         results = live_results(page)
-        expect(results.get_by_role("heading")).to_have_text("Results so far (n = 1)")
+        expect(results.get_by_role("heading")).to_have_text(
+            "Results so far (n = 1)", timeout=TIMEOUT
+        )
         frame = next(f for f in page.frames if "live_results" in f.url)
         assert frame.evaluate(CLIPPED) == []
         scroll, visible = frame.evaluate(
