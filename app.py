@@ -14,13 +14,15 @@ from rounds.ui.outage import database_guard
 from rounds.ui.page_list import PageSpec, pages
 from rounds.ui.style import apply_style
 
+# Learner pages carry no icon: Streamlit draws ":material/...:" icons with the Material Symbols
+# font (367 KiB), which a phone joining the poll would download for the menu alone.
 LEARNER_PAGES = (
-    PageSpec("views/home.py", "Modules", ":material/home:", default=True),
-    PageSpec("views/article.py", "Article", ":material/article:", "article"),
-    PageSpec("views/quiz.py", "Self-assessment", ":material/quiz:", "quiz"),
-    PageSpec("views/evaluation.py", "Evaluation", ":material/rate_review:", "evaluation"),
-    PageSpec("views/poll.py", "Opinion poll", ":material/how_to_vote:", "poll"),
-    PageSpec("views/completion.py", "Completion", ":material/workspace_premium:", "completion"),
+    PageSpec("views/home.py", "Modules", default=True),
+    PageSpec("views/article.py", "Article", url_path="article"),
+    PageSpec("views/quiz.py", "Self-assessment", url_path="quiz"),
+    PageSpec("views/evaluation.py", "Evaluation", url_path="evaluation"),
+    PageSpec("views/poll.py", "Opinion poll", url_path="poll"),
+    PageSpec("views/completion.py", "Completion", url_path="completion"),
 )
 # Educator pages guard themselves with a sign-in; they appear in the menu only once signed in.
 EDUCATOR_PAGES = (

@@ -18,9 +18,11 @@ from rounds.store import quiz as quiz_store
 from rounds.store.engine import open_engine
 from rounds.store.evaluation import save_evaluation
 from rounds.store.participants import new_participant_id, record_attestation
+from rounds.store.polls import simulate_round
 from rounds.store.tables import participants
 from rounds.store.votes import record_vote
 from rounds.ui import evaluation_widgets, quiz_widgets
+from rounds.ui.poll_widgets import refresh_shared
 from rounds.web import signing
 from tests.apptest import PAGES, attest, figures, fresh_app, live_heading, live_results, texts
 from tests.conftest import CONTENT
@@ -390,3 +392,29 @@ def test_a_wrong_answer_is_marked_wrong_and_the_right_one_right_each_in_words(
     assert right.value.startswith("✓ **The right answer:")
     assert options[question.correct].explanation in right.value and "Source:" in right.value
     assert ".." not in right.value.replace("...", "")  # no doubled full stop
+
+
+def test_a_phone_during_a_rehearsal_is_told_so_and_neither_votes_nor_sees_simulated_results(
+    monkeypatch, tmp_path
+):
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "poll")
+    attest(at)
+    options = [o.key for o in MODULE.poll.options]
+    simulate_round(resources.engine(), poll_id(MODULE), options, ["nurse"], voters=20, seed=3)
+    refresh_shared()
+    at.run()
+    assert "Rehearsal: the presenter is trying the poll with simulated votes" in texts(at)
+    assert not [b for b in at.button if b.key == "poll_vote"] and not at.radio
+    shown = live_results(at)
+    assert shown["hidden"] and shown["initial"]["total"] == 0  # the 20 simulated: not sent
+
+
+def test_picking_an_option_clears_the_choose_one_message(monkeypatch, tmp_path):
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "poll")
+    attest(at)
+    at.button(key="poll_vote").click().run()
+    assert "Choose one of the options to vote." in texts(at)
+    at.radio(key="poll_choice").set_value(MODULE.poll.options[0].key).run()
+    assert "Choose one of the options to vote." not in texts(at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import socket
 from urllib.parse import urlsplit
@@ -9,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from rounds.content.loader import load_catalog
+from rounds.web import icon_font
 from tests.browser.conftest import running_server
 from tests.conftest import CONTENT
 
@@ -19,10 +21,14 @@ def server(tmp_path_factory):
         yield base
 
 
-def request(base: str, path: str, host: str | None = None) -> http.client.HTTPResponse:
+def request(
+    base: str, path: str, host: str | None = None, encoding: str | None = None
+) -> http.client.HTTPResponse:
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     headers = {"Host": host} if host else {}
+    if encoding:
+        headers["Accept-Encoding"] = encoding
     conn.request("GET", path, headers=headers)
     return conn.getresponse()
 
@@ -51,6 +57,22 @@ def test_every_response_carries_the_security_headers(server, path):
     assert hashes and set(script) == {"'self'", "'wasm-unsafe-eval'", *hashes}
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert response.getheader("Referrer-Policy") == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.parametrize("encoding", [None, "gzip"])
+def test_the_page_defers_the_icon_font_with_a_script_the_policy_allows(server, encoding):
+    response = request(server, "/poll?module=asparaginase-aya-all", encoding=encoding)
+    body = response.read()
+    assert response.status == 200
+    assert int(response.getheader("Content-Length")) == len(body)
+    if response.getheader("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    assert body.count(icon_font.TAG) == 1
+    assert body.index(icon_font.TAG) < body.index(b"<script type=")  # before Streamlit's own
+    policy = directives(response.getheader("Content-Security-Policy"))
+    assert icon_font.script_hash() in policy["script-src"]
+    component = request(server, "/component/rounds.ui.live_component.live_results/index.html")
+    assert icon_font.TAG not in component.read()
 
 
 @pytest.mark.parametrize(

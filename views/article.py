@@ -19,17 +19,13 @@ record_once_per_session(module.slug, ARTICLE_OPENED)
 progress = draw_progress(module)
 
 st.title(module.title)
-st.caption(
-    f":material/calendar_today: {dates_line(module)} · "
-    f":material/schedule: about {module.estimated_minutes} minutes"
-)
+st.caption(f"{dates_line(module)} · about {module.estimated_minutes} minutes")
 if module.is_expired(dt.date.today()):
     st.warning(
         f"This activity expired on {module.expires:%d %B %Y}: it is kept for reference and is "
-        "no longer offered to new learners.",
-        icon=":material/event_busy:",
+        "no longer offered to new learners."
     )
-st.info(f"**Learning objective:** {module.learning_objective}", icon=":material/flag:")
+st.info(f"**Learning objective:** {module.learning_objective}")
 with st.container(border=True, key="article_disclosures"):
     st.markdown(
         "**Before you start: accreditation and disclosures**\n\n" + front_matter_markdown(module)
@@ -39,7 +35,6 @@ if module.quiz and not progress.pre_done and not progress.best_post:
     st.page_link(
         "views/quiz.py",
         label="Optional: test yourself before reading",
-        icon=":material/quiz:",
         query_params={"module": module.slug, "phase": "pre"},
     )
 
@@ -49,6 +44,5 @@ if module.quiz:
     st.page_link(
         "views/quiz.py",
         label="Next: self-assessment",
-        icon=":material/arrow_forward:",
         query_params={"module": module.slug},
     )

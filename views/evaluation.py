@@ -15,6 +15,5 @@ if draw_form(module, progress.stored.evaluation):
 st.page_link(
     "views/poll.py",
     label="Next: opinion poll",
-    icon=":material/arrow_forward:",
     query_params={"module": module.slug},
 )

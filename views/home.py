@@ -20,14 +20,13 @@ for slug, loaded in catalog.available(dt.date.today()).items():
         # One text per card (fewer elements to send on every run); the date line in small type.
         st.markdown(
             f"### {module.title}\n\n"
-            f":small[:material/calendar_today: {dates_line(module)} · "
-            f":material/schedule: about {module.estimated_minutes} minutes · {credit}]\n\n"
+            f":small[{dates_line(module)} · about {module.estimated_minutes} minutes · "
+            f"{credit}]\n\n"
             f"**Learning objective:** {module.learning_objective}"
         )
         st.page_link(
             "views/article.py",
             label="Open the module",
-            icon=":material/arrow_forward:",
             query_params={"module": slug},
         )
 

@@ -11,6 +11,5 @@ draw_poll(module)
 st.page_link(
     "views/completion.py",
     label="Next: completion",
-    icon=":material/arrow_forward:",
     query_params={"module": module.slug},
 )

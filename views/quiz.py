@@ -18,7 +18,6 @@ if st.query_params.get("phase") == "pre":
     st.page_link(
         "views/article.py",
         label="Read the article",
-        icon=":material/article:",
         query_params={"module": module.slug},
     )
 else:
@@ -31,6 +30,5 @@ else:
     st.page_link(
         "views/evaluation.py",
         label="Next: evaluation",
-        icon=":material/arrow_forward:",
         query_params={"module": module.slug},
     )

@@ -1,7 +1,7 @@
 """The live-results component (`rounds/ui/live_results/`) as a browser runs it.
 
-When a run draws the component, the browser creates its iframe once (index.html, live.css,
-live.js and `/_rounds/static/plotly.min.js`, which phones new to the site download once),
+When a run draws the component, the browser creates its iframe once (index.html, live.css and
+live.js: the bars are drawn in HTML, with no chart library),
 paints the totals Python passed in (`initial`) unless the component is `hidden`, and opens an
 EventSource on `args.stream` (even while hidden, as `live.js` does). Each event repaints the
 total; the EventSource reconnects after the server's `retry` delay if the stream ends. A later
@@ -24,7 +24,6 @@ from stclient import http
 from stclient.session import RunResult, Session
 
 COMPONENT = re.compile(r"(^|\.)live_results$")
-PLOTLY_JS = "/_rounds/static/plotly.min.js"
 MAX_RECONNECTS = 50
 
 
@@ -127,7 +126,7 @@ class LiveResults:
             return
         base = f"/component/{name}/"
         query = f"?streamlitUrl=http%3A%2F%2F{self.session.host}%3A{self.session.port}%2F"
-        for path in (base + "index.html" + query, base + "live.css", PLOTLY_JS, base + "live.js"):
+        for path in (base + "index.html" + query, base + "live.css", base + "live.js"):
             try:
                 resp = await http.get(
                     self.session.host,

@@ -34,7 +34,7 @@ class Plan:
     stay: float = 20.0
     think: tuple[float, float] = (1.0, 3.0)
     timeout: float = 60.0
-    assets: bool = True  # load the live-results iframe's files (plotly.min.js included)
+    assets: bool = True  # load the live-results iframe's files (its page, style and script)
     recording: replay.Recording | None = None  # replay a real join's other requests too
 
 

@@ -24,7 +24,7 @@ def draw_certificate(module: Module, progress: Progress) -> None:
     """Draw time spent and score, and offer the PDF certificate with a typed name."""
     record_once_per_session(module.slug, COMPLETED)
     site = resources.catalog().site
-    st.success("You have completed this module.", icon=":material/workspace_premium:")
+    st.success("You have completed this module.")
     span = progress.stored.time_span()
     row = st.container(horizontal=True)  # one block, where columns are one each
     row.metric("Time spent", _minutes(span), help="From opening the article to completing.")
@@ -63,7 +63,6 @@ def draw_certificate(module: Module, progress: Progress) -> None:
         file_name=f"rounds-certificate-{module.slug}.pdf",
         mime="application/pdf",
         type="primary",
-        icon=":material/download:",
         on_click="ignore",
         key="cert_download",
     )

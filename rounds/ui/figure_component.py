@@ -4,7 +4,7 @@
 costs more than the rest of a page together. Rounds' figures are built from stored rows, so
 each is turned into JSON once (`figure_spec`) and kept with the data it shows (the evaluation's
 and the dashboard's shared snapshots); `draw_figure` hands that text to a small component that
-draws it with the same plotly.js the live results use. Hover labels work as in Streamlit's own
+draws it with plotly.js from Rounds' own route. Hover labels work as in Streamlit's own
 chart; the chart's accessible name is its `alt` text.
 """
 

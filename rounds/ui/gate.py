@@ -90,7 +90,7 @@ def draw_gate(site: Site) -> None:
     labels = {p.key: p.label for p in gate.professions}
     st.title(gate.title)
     st.markdown(gate.notice)
-    st.link_button(gate.patient_link.label, str(gate.patient_link.url), icon=":material/logout:")
+    st.link_button(gate.patient_link.label, str(gate.patient_link.url))
     with st.form("gate_form", border=True):
         st.checkbox(gate.attest_label, key="gate_attest")
         st.selectbox(

@@ -1,23 +1,22 @@
-"""The live-results component: a chart and sentence kept current by server-sent events.
+"""The live-results component: bars and a sentence kept current by server-sent events.
 
-Viewers cost no script reruns: the browser follows `/_rounds/live/<module>/<poll>` (one shared
-database read per poll per process, see `rounds.web.live`) and only asks the page to rerun when the
-poll itself opens, closes or starts a new round.
+The bars are plain HTML and CSS drawn by the component's own script (`live_results/live.js`), on
+the phones and on the presenter's screen alike: no chart library to download. Viewers cost no
+script reruns: the browser follows `/_rounds/live/<module>/<poll>` (one shared database read per
+poll per process, see `rounds.web.live`) and only asks the page to rerun when the poll itself
+opens, closes or starts a new round.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
 import streamlit.components.v1 as components
 from cachetools import TTLCache
 
 from rounds.content.schema import Module
-from rounds.figures import charts
 from rounds.resources import settings
 from rounds.rules.lifecycle import RoundInfo
 from rounds.rules.progress import poll_id
@@ -30,17 +29,6 @@ from rounds.web.signing import viewer_token
 _component = components.declare_component(
     "live_results", path=str(Path(__file__).with_name("live_results"))
 )
-
-
-@lru_cache(maxsize=64)
-def _figure_template(labels: tuple[str, ...], large: bool) -> str:
-    """Return the bar chart's figure with every bar at zero, as JSON; the browser fills it in.
-
-    Built once per poll and size rather than once per run: building a plotly figure costs more
-    than the rest of the poll page's run together.
-    """
-    zeros = pd.DataFrame({"label": list(labels), "count": 0, "percent": 0.0})
-    return charts.poll_bar(zeros, large=large).to_json()
 
 
 _tokens: TTLCache = TTLCache(maxsize=256, ttl=3600)
@@ -76,7 +64,7 @@ def live_results(
     show_count: bool = True,
     heading: str = "Results so far",
 ) -> str | None:
-    """Draw the live chart of `counts`; return "round:state" if the poll changed since this run.
+    """Draw the live bars of `counts`; return "round:state" if the poll changed since this run.
 
     A `hidden` viewer receives neither the counts nor the sentence, here or from the stream:
     their viewer token grants the poll's state only.
@@ -108,9 +96,8 @@ def live_results(
         },
         "text": "" if hidden else describe(rows),
     }
-    # One string argument (see `rounds.ui.component_args`); the figure template is JSON already.
-    figure = _figure_template(tuple(o.label for o in module.poll.options), large)
-    return _component(spec=json_object(rest, figure=figure), key=key, default=None)
+    # One string argument (see `rounds.ui.component_args`).
+    return _component(spec=json_object(rest), key=key, default=None)
 
 
 def decode(json_args: str) -> dict:

@@ -22,7 +22,6 @@ def draw_problems(catalog: Catalog, folders: list[str] | None = None) -> None:
         st.error(
             f"**This content could not be loaded** (`{file}`); other modules are unaffected.\n\n"
             + "\n".join(lines),
-            icon=":material/error:",
         )
 
 
@@ -41,8 +40,8 @@ def current_module(catalog: Catalog) -> LoadedModule | None:
     if folder:
         draw_problems(catalog, [folder])
     else:
-        st.warning("There is no module at this address.", icon=":material/search_off:")
-    st.page_link("views/home.py", label="See all modules", icon=":material/home:")
+        st.warning("There is no module at this address.")
+    st.page_link("views/home.py", label="See all modules")
     return None
 
 

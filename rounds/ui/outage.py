@@ -33,7 +33,7 @@ def database_guard() -> Iterator[None]:
         yield
     except DATABASE_ERRORS as error:
         _log_outage("drawing a page", error)
-        st.error(MESSAGE, icon=":material/cloud_off:")
+        st.error(MESSAGE)
         st.button("Try again", key="outage_retry")
         st.stop()
 

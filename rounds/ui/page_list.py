@@ -21,7 +21,7 @@ class PageSpec:
 
     script: str
     title: str
-    icon: str
+    icon: str | None = None
     url_path: str | None = None
     default: bool = False
 

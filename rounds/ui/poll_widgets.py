@@ -10,7 +10,7 @@ from rounds import resources
 from rounds.content.article import off_label_note
 from rounds.content.schema import Module
 from rounds.logs import refused
-from rounds.rules.lifecycle import PollClosed, PollState, RoundInfo
+from rounds.rules.lifecycle import PollClosed, PollState, RehearsalRunning, RoundInfo
 from rounds.rules.progress import poll_id
 from rounds.rules.tallies import results_visible
 from rounds.store.engine import utcnow
@@ -23,6 +23,11 @@ from rounds.ui.shared import Shared
 from rounds.ui.tracking import participant, record
 
 CLOSED_MESSAGE = "This poll is closed, so your vote was not counted."
+REHEARSAL_NOTICE = (
+    "Rehearsal: the presenter is trying the poll with simulated votes, so no vote is taken "
+    "now. Voting opens for real when the rehearsal ends; this page updates by itself."
+)
+REHEARSAL_MESSAGE = "The presenter is rehearsing with simulated votes: your vote was not counted."
 NOT_SAVED_MESSAGE = "Your choice is not saved yet: press Vote to send it."
 log = logging.getLogger(__name__)
 
@@ -58,12 +63,21 @@ def _vote(module: Module) -> None:
     st.session_state.pop("poll_error", None)
     try:
         record_vote(resources.engine(), poll_id(module), participant(), choice)
+    except RehearsalRunning:
+        st.session_state["poll_error"] = REHEARSAL_MESSAGE
+        refresh_shared()
+        return
     except PollClosed:
         st.session_state["poll_error"] = CLOSED_MESSAGE
         refresh_shared()
         return
     record(module.slug, "voted")
     refresh_shared()  # everyone's next refresh shows this vote
+
+
+def _picked() -> None:
+    """Forget the last refusal once an option is picked ("Choose one..." no longer applies)."""
+    st.session_state.pop("poll_error", None)
 
 
 @st.fragment
@@ -104,6 +118,10 @@ def draw_vote(module: Module, votes: dict[int, str]) -> tuple[RoundInfo, str | N
         st.markdown(f"**{poll.question}**")
         st.info("The poll opens when the presenter starts it. This page updates by itself.")
         return info, mine
+    if info.simulated:  # the presenter's rehearsal: no real vote goes into simulated ones
+        st.markdown(f"**{poll.question}**")
+        st.info(REHEARSAL_NOTICE)
+        return info, None
     st.radio(
         poll.question,
         list(labels),
@@ -111,6 +129,7 @@ def draw_vote(module: Module, votes: dict[int, str]) -> tuple[RoundInfo, str | N
         index=list(labels).index(mine) if mine in labels else None,
         key="poll_choice",
         disabled=state is PollState.closed,
+        on_change=_picked,
     )
     if state is PollState.open:
         st.button(
@@ -121,12 +140,12 @@ def draw_vote(module: Module, votes: dict[int, str]) -> tuple[RoundInfo, str | N
             key="poll_vote",
         )
     else:
-        st.warning("This poll is closed.", icon=":material/lock:")
+        st.warning("This poll is closed.")
     if error := st.session_state.get("poll_error"):
         st.error(error)
     elif state is PollState.open and mine is None and st.session_state.get("poll_choice"):
         # A choice not yet sent, or a vote lost with the connection: say plainly it is not saved.
-        st.info(NOT_SAVED_MESSAGE, icon=":material/info:")
+        st.info(NOT_SAVED_MESSAGE)
     if mine:
         st.caption(f"Your vote: **{labels[mine]}**. You can change it while the poll is open.")
     return info, mine
@@ -141,6 +160,7 @@ def draw_live_results(module: Module, drawn: RoundInfo, has_voted: bool) -> None
     visible = results_visible(
         module.poll.results_visibility, has_voted, closed=state is PollState.closed
     )
+    visible = visible and not drawn.simulated  # a rehearsal's simulated n is not the room's
     counts = shared_tally(poll_id(module), drawn.round)
     changed = live_results(module, drawn, state.value, counts, key="poll_live", hidden=not visible)
     if changed and changed != f"{drawn.round}:{state.value}":
@@ -159,4 +179,4 @@ def draw_evidence(module: Module) -> None:
     )
     # One element (a box with its text) rather than a bordered container around a text: it is
     # drawn on every pick and vote of every phone in the room.
-    st.info(f"**The evidence in brief**\n\n{points}", icon=":material/menu_book:")
+    st.info(f"**The evidence in brief**\n\n{points}")

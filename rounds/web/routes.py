@@ -234,7 +234,7 @@ def state_only(data: str) -> str:
 
 
 def live_routes(feed: LiveFeed, known_polls: Callable[[], set[str]], secret: str) -> list[Route]:
-    """Return the live-results stream (for polls in the content only) and plotly.js for it.
+    """Return the live-results stream (for polls in the content only) and plotly.js for charts.
 
     The stream needs the viewer token the page was drawn with (`signing.viewer_token`), which
     only an attested participant's or a signed-in educator's page receives; a viewer who may not

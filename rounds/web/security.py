@@ -23,6 +23,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rounds.web import icon_font
+
 log = logging.getLogger(__name__)
 
 DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
@@ -54,7 +56,8 @@ def _streamlit_index() -> Path:
     return origin.parent / "static" / "index.html"
 
 
-# Scripts: the app's own origin, plus exactly the inline scripts Streamlit's page ships (by hash).
+# Scripts: the app's own origin, plus exactly the inline scripts Streamlit's page ships and the
+# one Rounds adds to it (`rounds.web.icon_font`), by hash.
 # No 'unsafe-eval': nothing in Rounds' pages evaluates strings as code (measured by
 # tests/browser/test_csp_browser.py over every page). 'wasm-unsafe-eval' lets WebAssembly be
 # compiled, not JavaScript be evaluated: Streamlit's protobuf library (long.js) compiles a tiny
@@ -65,7 +68,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         " ".join(
-            ["script-src 'self' 'wasm-unsafe-eval'", *inline_script_hashes(_streamlit_index())]
+            [
+                "script-src 'self' 'wasm-unsafe-eval'",
+                *inline_script_hashes(_streamlit_index()),
+                icon_font.script_hash(),
+            ]
         ),
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
@@ -262,11 +269,13 @@ def hardening(
     ceilings: tuple[int, int] | None = None,
 ) -> list[Middleware]:
     """Return the middleware stack, outermost first: connection ceilings, host allow-list,
-    security headers, refused routes."""
+    security headers, refused routes; last (nearest Streamlit, so it sees the page as Streamlit
+    sends it) the script that keeps the icon font from loading on pages that draw no icon."""
     per_client, total = ceilings or connection_ceilings()
     return [
         Middleware(ConnectionLimit, per_client=per_client, total=total),
         Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts)),
         Middleware(SecurityHeaders, replica=replica),
         Middleware(RefuseRoutes),
+        Middleware(icon_font.LazyIconFont),
     ]

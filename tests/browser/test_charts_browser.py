@@ -1,8 +1,8 @@
 """In a real browser: every chart has a text equivalent with its numbers, in safe colours.
 
-Charts are read from the drawn Plotly figures (in the page and in the frames of the chart and
-live-results components), so what is checked is what a person sees, not what Python meant to
-draw.
+Charts are read from the drawn Plotly figures (in the page and in the frames of the chart
+component) and from the live results' HTML bars (in their component's frame), so what is checked
+is what a person sees, not what Python meant to draw.
 """
 
 from __future__ import annotations
@@ -20,45 +20,72 @@ from tests.browser.tour import MODULE, Stop, educator_env, walk
 # the common colour-vision deficiencies.
 SAFE_COLOURS = {c.upper() for c in [*PALETTE.values(), *AGREEMENT_COLOURS.values()]}
 
-CHARTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
-  const labelled = gd.closest('[aria-label]');
-  // A chart in a component's frame: its element container is the frame's, in the page.
-  const holder = window.frameElement;
-  const box = gd.closest('[data-testid=stElementContainer]')
-    || (holder && holder.closest('[data-testid=stElementContainer]'));
-  let after = box ? box.nextElementSibling : null, frame = null, caption = null;
-  for (; after; after = after.nextElementSibling) {  // the text that follows in the same block
-    frame = frame || after.querySelector('[data-testid=stDataFrame]');
-    caption = caption || after.querySelector('[data-testid=stCaptionContainer]');
-  }
-  const table = frame && frame.querySelector('table');  // drawn once its tab is shown
+CHARTS = """() => {
+  const around = gd => {  // the chart's name, and the text that follows it in the same block
+    const labelled = gd.closest('[aria-label]');
+    // A chart in a component's frame: its element container is the frame's, in the page.
+    const holder = window.frameElement;
+    const box = gd.closest('[data-testid=stElementContainer]')
+      || (holder && holder.closest('[data-testid=stElementContainer]'));
+    let after = box ? box.nextElementSibling : null, frame = null, caption = null;
+    for (; after; after = after.nextElementSibling) {
+      frame = frame || after.querySelector('[data-testid=stDataFrame]');
+      caption = caption || after.querySelector('[data-testid=stCaptionContainer]');
+    }
+    const table = frame && frame.querySelector('table');  // drawn once its tab is shown
+    return {
+      label: labelled ? labelled.getAttribute('aria-label') : null,
+      sentence: (document.getElementById('text') || {}).textContent || null,
+      caption: caption ? caption.innerText : null,
+      dataframe: !!frame,
+      visible: gd.checkVisibility(),
+      table: table ? [...table.querySelectorAll('tr')].map(
+        tr => [...tr.querySelectorAll('th, td')].map(c => c.innerText)) : null,
+    };
+  };
+  // Text drawn outside the chart's own box is cut off on screen.
+  const outside = (texts, gd) => texts.filter(t => {
+    const r = t.getBoundingClientRect(), b = gd.getBoundingClientRect();
+    return r.width > 0 && (r.left < b.left - 1 || r.right > b.right + 1
+      || r.top < b.top - 1 || r.bottom > b.bottom + 1
+      || (t instanceof HTMLElement && t.scrollWidth > t.clientWidth + 1));
+  }).map(t => t.textContent);
   const colour = c => (typeof c === 'string' ? [c] : Array.from(c || []));
-  return {
-    label: labelled ? labelled.getAttribute('aria-label') : null,
-    sentence: (document.getElementById('text') || {}).textContent || null,
-    caption: caption ? caption.innerText : null,
-    dataframe: !!frame,
-    visible: gd.checkVisibility(),
-    // Axis labels and titles drawn outside the chart's own box are cut off on screen.
-    clipped: [...gd.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text')]
-      .filter(t => {
-        const r = t.getBoundingClientRect(), b = gd.getBoundingClientRect();
-        return r.width > 0 && (r.left < b.left - 1 || r.right > b.right + 1
-          || r.top < b.top - 1 || r.bottom > b.bottom + 1);
-      }).map(t => t.textContent),
-    table: table ? [...table.querySelectorAll('tr')].map(
-      tr => [...tr.querySelectorAll('th, td')].map(c => c.innerText)) : null,
+  const hex = rgb => '#' + rgb.match(/\\d+/g).slice(0, 3)
+    .map(n => Number(n).toString(16).padStart(2, '0')).join('');
+  const plotly = [...document.querySelectorAll('.js-plotly-plot')].map(gd => ({
+    ...around(gd),
+    clipped: outside([...gd.querySelectorAll(
+      '.xtick text, .ytick text, .g-xtitle text, .g-ytitle text')], gd),
     traces: gd._fullData.map(t => ({
       name: t.name || null, x: Array.from(t.x || []), text: Array.from(t.text || []),
       customdata: Array.from(t.customdata || []), colours: colour(t.marker && t.marker.color),
       legend: t.showlegend,
     })),
-  };
-})"""
+  }));
+  // The live results' bars, drawn in HTML (rounds/ui/live_results/live.js), read the same way.
+  const bars = [...document.querySelectorAll('[role=img]')].filter(gd => gd.querySelector('.bar'))
+    .map(gd => {
+      const rows = [...gd.querySelectorAll('.bar')];
+      return {
+        ...around(gd),
+        clipped: outside([...gd.querySelectorAll('.label, .value')], gd),
+        traces: [{
+          name: null, legend: false,
+          x: rows.map(r => Number(r.getAttribute('data-percent'))),
+          text: rows.map(r => r.querySelector('.value').textContent),
+          customdata: rows.map(r => r.querySelector('.label').textContent),
+          colours: [...new Set(rows.map(r => hex(getComputedStyle(r.querySelector('.fill'))
+            .backgroundColor)))],
+        }],
+      };
+    });
+  return [...plotly, ...bars];
+}"""
 
 
 def charts_in(frame: Page | Frame) -> list[dict]:
-    """Return every drawn Plotly chart in this document with the text around it."""
+    """Return every drawn chart (Plotly, or the live results' bars) with the text around it."""
     return frame.evaluate(CHARTS)
 
 

@@ -1,9 +1,10 @@
-// Live poll results: fills the numbers into the figure Python prepared (bars at zero), then
-// follows the server-sent events of /_rounds/live/<poll> and redraws only the numbers. Talks to Streamlit through the component
+// Live poll results: draws one bar per option in plain HTML and CSS (no chart library: a phone
+// joining the poll downloads a few KiB, not plotly.js), then follows the server-sent events of
+// /_rounds/live/<poll> and redraws only the numbers. Talks to Streamlit through the component
 // messages (componentReady, setFrameHeight, setComponentValue) so no build step is needed.
 (function () {
   "use strict";
-  var args = null, source = null, figure = null, shown = null, live = null;
+  var args = null, source = null, rows = [], shown = null, live = null;
   var retry = null, pause = 1000;  // our own reconnection, for a stream the browser gave up on
 
   function send(type, extra) {
@@ -36,11 +37,32 @@
     chart.hidden = !!args.hide_chart;
     document.getElementById("text").textContent = args.show_text && !args.hide_chart ? text : "";
     if (!args.hide_chart) {
-      window.Plotly.react("chart", figure.data, figure.layout,
-        { displayModeBar: false, staticPlot: true, responsive: true });
+      drawBars(chart);
       chart.setAttribute("aria-label", text);
     }
     fitHeight();
+  }
+
+  function drawBars(chart) {
+    // One row per option: its label on a line of its own above a full-width bar, so that no
+    // label is cut at phone widths, and the percentage and count beside the bar.
+    if (chart.children.length !== rows.length) {
+      chart.textContent = "";
+      rows.forEach(function () {
+        var row = document.createElement("div");
+        row.className = "bar";
+        row.innerHTML = '<div class="label"></div><div class="track"><div class="fill"></div></div>' +
+          '<div class="value"></div>';
+        chart.appendChild(row);
+      });
+    }
+    rows.forEach(function (r, i) {
+      var row = chart.children[i];
+      row.querySelector(".label").textContent = r.label;
+      row.querySelector(".fill").style.width = r.percent + "%";
+      row.querySelector(".value").textContent = Math.round(r.percent) + "% (" + r.count + ")";
+      row.setAttribute("data-percent", r.percent);
+    });
   }
 
   function describe(total, rows) {
@@ -50,15 +72,12 @@
   }
 
   function fill(data) {
-    // Put the counts into the bars; return the rows drawn, for the sentence beside the chart.
-    var rows = args.options.map(function (o) {
+    // Work out each option's count and percentage for the bars; return them for the sentence.
+    rows = args.options.map(function (o) {
       var count = (data.counts || {})[o.key] || 0;
       var percent = data.total ? Math.round(1000 * count / data.total) / 10 : 0;
       return { label: o.label, count: count, percent: percent };
     });
-    var bars = figure.data[0];
-    bars.x = rows.map(function (r) { return r.percent; });
-    bars.text = rows.map(function (r) { return Math.round(r.percent) + "% (" + r.count + ")"; });
     return rows;
   }
 
@@ -106,7 +125,6 @@
     var changed = !args || fresh.stream !== args.stream;
     args = fresh;
     document.body.classList.toggle("large", !!args.large);
-    figure = args.figure;
     shown = args.drawn;
     // Streamlit sends this message again on every resize: the stream's numbers, when newer
     // than the page's, must win over the arguments drawn at the page's last run.
