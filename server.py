@@ -11,6 +11,7 @@ import streamlit as st
 
 from rounds import logs, resources
 from rounds.config import ConfigError
+from rounds.rules.progress import poll_id
 from rounds.ui.server_socket import refuse_large_client_frames, send_small_messages_at_once
 from rounds.web.live import LiveFeed
 from rounds.web.routes import attestation_routes, join_routes, live_routes
@@ -29,7 +30,7 @@ refuse_large_client_frames()  # before Streamlit configures uvicorn
 def known_polls() -> set[str]:
     """Return the poll ids of the valid modules now in content/ (re-read within a second)."""
     modules = resources.catalog().modules.values()
-    return {f"{m.module.slug}/{m.module.poll.key}" for m in modules if m.module.poll}
+    return {poll_id(m.module) for m in modules if m.module.poll}
 
 
 app = st.App(

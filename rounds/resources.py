@@ -18,7 +18,7 @@ from rounds.content.watch import WatchedCatalog
 from rounds.store.engine import open_engine
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from rounds.store.engine import Engine
 
 _lock = threading.Lock()
 _settings: Settings | None = None

@@ -6,25 +6,18 @@ import shutil
 from pathlib import Path
 
 import yaml
-from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from rounds import resources
 from rounds.content.loader import load_catalog
 from rounds.rules.educator import ENV_HASH, hash_password
 from rounds.rules.evaluation import EXTRA
-from rounds.rules.progress import poll_id
 from rounds.store import quiz as quiz_store
 from rounds.store.engine import open_engine
 from rounds.store.evaluation import save_evaluation
 from rounds.store.participants import new_participant_id, record_attestation
-from rounds.store.polls import simulate_round
-from rounds.store.tables import participants
-from rounds.store.votes import record_vote
 from rounds.ui import evaluation_widgets, quiz_widgets
-from rounds.ui.poll_widgets import refresh_shared
-from rounds.web import signing
-from tests.apptest import PAGES, attest, figures, fresh_app, live_heading, live_results, texts
+from tests.apptest import PAGES, attest, figures, fresh_app, live_heading, texts
 from tests.conftest import CONTENT
 from tests.test_quiz import take
 
@@ -109,22 +102,6 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
     assert len(at.get("download_button")) == 1
 
 
-def test_a_second_participants_vote_appears_in_the_first_ones_results(monkeypatch, tmp_path):
-    first = fresh_app(monkeypatch, tmp_path)
-    second = AppTest.from_file(first._script_path, default_timeout=30)
-    for at in (first, second):
-        open_page(at, "poll")
-        attest(at)
-    first.radio(key="poll_choice").set_value(MODULE.poll.options[0].key)
-    first.button(key="poll_vote").click().run()
-    assert live_heading(first) == "Results so far (n = 1)"
-    second.radio(key="poll_choice").set_value(MODULE.poll.options[1].key)
-    second.button(key="poll_vote").click().run()
-    assert live_heading(second) == "Results so far (n = 2)"
-    first.run()
-    assert live_heading(first) == "Results so far (n = 2)"
-
-
 def test_the_result_shows_the_peers_average_without_the_learner(monkeypatch, tmp_path):
     engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
     right = {q.key: q.correct for q in QUESTIONS}
@@ -164,25 +141,6 @@ def test_saved_evaluation_answers_are_shown_and_can_be_changed(monkeypatch, tmp_
     at.button(key="eval_submit").click().run()
     assert f"{statements[0].text} **Skip**" in texts(at) and not at.radio
     assert f"{statements[1].text} **Agree**" in texts(open_page(at, "evaluation"))
-
-
-def test_a_viewer_who_has_not_voted_receives_no_counts_at_all(monkeypatch, tmp_path):
-    """The results were hidden on screen but sent to the browser in the component's arguments."""
-    first = fresh_app(monkeypatch, tmp_path)
-    second = AppTest.from_file(first._script_path, default_timeout=30)
-    for at in (first, second):
-        open_page(at, "poll")
-        attest(at)
-    first.radio(key="poll_choice").set_value(MODULE.poll.options[0].key)
-    first.button(key="poll_vote").click().run()
-    second.run()
-    hidden = live_results(second)
-    assert hidden["hidden"] and hidden["text"] == ""
-    assert hidden["initial"]["total"] == 0 and not any(hidden["initial"]["counts"].values())
-    grants = {args["stream"].split("?v=")[1] for args in (live_results(first), hidden)}
-    secret = resources.settings().secret_key
-    poll = f"{MODULE.slug}/{MODULE.poll.key}"
-    assert {signing.read_viewer_token(secret, token, poll) for token in grants} == {True, False}
 
 
 def test_an_attempt_answered_in_full_but_never_finished_can_still_be_finished(
@@ -300,18 +258,6 @@ def test_the_article_shows_accreditation_and_disclosures_before_the_content(monk
     assert key_data.count("Off-label]") == 2  # dose capping; Erwinia for silent inactivation
 
 
-def test_off_label_poll_evidence_carries_a_visible_label(monkeypatch, tmp_path):
-    at = fresh_app(monkeypatch, tmp_path)
-    open_page(at, "poll")
-    attest(at)
-    at.radio(key="poll_choice").set_value("would_not_use")
-    at.button(key="poll_vote").click().run()
-    (evidence,) = [i.value for i in at.info if "The evidence in brief" in i.value]
-    (eu,) = [line for line in evidence.splitlines() if "Labelling, EU" in line]
-    assert "Off-label]" in eu and "outside the label" in eu
-    assert "Harm, E1910" in evidence and "interim analysis" in evidence
-
-
 def test_an_expired_module_is_hidden_from_the_catalog(monkeypatch, tmp_path):
     content = Path(shutil.copytree(CONTENT, tmp_path / "content"))
     old = Path(shutil.copytree(content / "modules" / MODULE.slug, content / "modules" / "old"))
@@ -335,22 +281,6 @@ def test_an_expired_module_is_hidden_from_the_catalog(monkeypatch, tmp_path):
     at.button(key="educator_submit").click().run()
     assert not at.exception
     assert "An expired module" in texts(at) and "no module at this address" not in texts(at)
-
-
-def test_a_vote_for_a_retired_option_reads_as_not_voted(monkeypatch, tmp_path):
-    at = fresh_app(monkeypatch, tmp_path)
-    open_page(at, "poll")
-    attest(at)
-    engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    with engine.connect() as conn:
-        (me,) = conn.execute(select(participants.c.id)).scalars()
-    record_vote(engine, poll_id(MODULE), me, "adopt_now")  # a key the poll no longer offers
-    open_page(at, "poll")
-    assert not at.exception
-    assert "Your vote:" not in texts(at)
-    at.radio(key="poll_choice").set_value("would_not_use")
-    at.button(key="poll_vote").click().run()
-    assert "Your vote: **No, I would not use it**" in texts(at)
 
 
 def test_completion_follows_the_modules_rule_and_says_what_is_missing(monkeypatch, tmp_path):
@@ -392,29 +322,3 @@ def test_a_wrong_answer_is_marked_wrong_and_the_right_one_right_each_in_words(
     assert right.value.startswith("✓ **The right answer:")
     assert options[question.correct].explanation in right.value and "Source:" in right.value
     assert ".." not in right.value.replace("...", "")  # no doubled full stop
-
-
-def test_a_phone_during_a_rehearsal_is_told_so_and_neither_votes_nor_sees_simulated_results(
-    monkeypatch, tmp_path
-):
-    at = fresh_app(monkeypatch, tmp_path)
-    open_page(at, "poll")
-    attest(at)
-    options = [o.key for o in MODULE.poll.options]
-    simulate_round(resources.engine(), poll_id(MODULE), options, ["nurse"], voters=20, seed=3)
-    refresh_shared()
-    at.run()
-    assert "Rehearsal: the presenter is trying the poll with simulated votes" in texts(at)
-    assert not [b for b in at.button if b.key == "poll_vote"] and not at.radio
-    shown = live_results(at)
-    assert shown["hidden"] and shown["initial"]["total"] == 0  # the 20 simulated: not sent
-
-
-def test_picking_an_option_clears_the_choose_one_message(monkeypatch, tmp_path):
-    at = fresh_app(monkeypatch, tmp_path)
-    open_page(at, "poll")
-    attest(at)
-    at.button(key="poll_vote").click().run()
-    assert "Choose one of the options to vote." in texts(at)
-    at.radio(key="poll_choice").set_value(MODULE.poll.options[0].key).run()
-    assert "Choose one of the options to vote." not in texts(at)

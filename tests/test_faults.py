@@ -18,7 +18,7 @@ from rounds.content.watch import CHECK_EVERY_S
 from rounds.store.engine import open_engine
 from rounds.store.participants import new_participant_id, record_attestation
 from rounds.store.tables import votes
-from rounds.store.votes import record_vote, tally
+from rounds.store.votes import record_vote, vote_counts
 from tests.apptest import PAGES, attest, fresh_app, live_heading, texts
 from tests.conftest import CONTENT
 from tests.faults import Outage
@@ -54,7 +54,7 @@ def test_postgres_outage_loses_no_acknowledged_vote_and_recovers_without_restart
     proxy.up()
     for pid in people[3:]:  # the voter presses Vote again
         record_vote(engine, POLL, pid, OPTIONS[1])
-    assert tally(engine, POLL, 1) == {OPTIONS[0]: 3, OPTIONS[1]: 3}
+    assert vote_counts(engine, POLL, 1) == {OPTIONS[0]: 3, OPTIONS[1]: 3}
     proxy.down()
     engine.dispose()
 
@@ -142,4 +142,4 @@ def test_a_module_broken_while_the_app_runs_shows_its_error_card_and_keeps_resul
     assert at.title[0].value == MODULE.title  # the other module still works
 
     engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    assert tally(engine, POLL, 1) == {OPTIONS[0]: 1}
+    assert vote_counts(engine, POLL, 1) == {OPTIONS[0]: 1}

@@ -20,7 +20,7 @@ from rounds.store.engine import head_revision, open_engine, revision
 from rounds.store.participants import new_participant_id, record_attestation
 from rounds.store.polls import all_rounds, current_round, reset, set_state, simulate_round
 from rounds.store.tables import participants
-from rounds.store.votes import record_vote, tally
+from rounds.store.votes import record_vote, vote_counts
 from tests.conftest import as_pre_alembic
 
 POLL = "m/poll"
@@ -76,7 +76,7 @@ def test_closed_and_draft_rounds_reject_votes(engine):
     set_state(engine, POLL, PollState.closed)  # a double click is harmless
     with pytest.raises(PollClosed):
         record_vote(engine, POLL, pid, "b")
-    assert tally(engine, POLL, 1) == {"a": 1}
+    assert vote_counts(engine, POLL, 1) == {"a": 1}
     reset(engine, POLL)
     with pytest.raises(PollClosed):
         record_vote(engine, POLL, pid, "b")
@@ -101,16 +101,16 @@ def test_reset_archives_the_round_and_keeps_its_votes(engine):
     record_vote(engine, POLL, voter(engine), "b")
     rounds = all_rounds(engine, POLL)
     assert [(r.round, r.archived) for r in rounds] == [(1, True), (2, False)]
-    assert tally(engine, POLL, 1) == {"a": 3}
-    assert tally(engine, POLL, 2) == {"b": 1}
+    assert vote_counts(engine, POLL, 1) == {"a": 3}
+    assert vote_counts(engine, POLL, 2) == {"b": 1}
 
 
 def test_rehearsal_votes_are_marked_and_kept_apart_from_real_rounds(engine):
     record_vote(engine, POLL, voter(engine), "a")
     info = simulate_round(engine, POLL, ["a", "b", "c"], ["nurse", "physician"], voters=40, seed=1)
     assert info.simulated and info.state is PollState.open and info.round == 2
-    assert sum(tally(engine, POLL, 2).values()) == 40
-    assert tally(engine, POLL, 1) == {"a": 1}
+    assert sum(vote_counts(engine, POLL, 2).values()) == 40
+    assert vote_counts(engine, POLL, 1) == {"a": 1}
     with engine.connect() as conn:
         marked = conn.execute(
             select(func.count()).select_from(participants).where(participants.c.simulated)
@@ -118,7 +118,7 @@ def test_rehearsal_votes_are_marked_and_kept_apart_from_real_rounds(engine):
     assert marked == 40
     with pytest.raises(RehearsalRunning):  # a real phone during the rehearsal: not mixed in
         record_vote(engine, POLL, voter(engine), "a")
-    assert sum(tally(engine, POLL, 2).values()) == 40
+    assert sum(vote_counts(engine, POLL, 2).values()) == 40
     real = reset(engine, POLL)
     assert not real.simulated and real.round == 3
 

@@ -16,7 +16,7 @@ from rounds.store.maintenance import backup, purge_older_than, restore
 from rounds.store.participants import new_participant_id, record_attestation
 from rounds.store.quiz import record_answer, start_attempt
 from rounds.store.tables import metadata, participants
-from rounds.store.votes import record_vote, tally
+from rounds.store.votes import record_vote, vote_counts
 from tests.conftest import ROOT
 
 POLL = "m/poll"
@@ -52,7 +52,7 @@ def test_purge_deletes_old_participants_and_everything_of_theirs(engine):
     deleted = purge_older_than(engine, 30)
     assert deleted["participants"] == 1 and deleted["votes"] == 1
     assert deleted["quiz_answers"] == 1 and deleted["attestations"] == 1
-    assert tally(engine, POLL, 1) == {"b": 1}
+    assert vote_counts(engine, POLL, 1) == {"b": 1}
     with engine.connect() as conn:
         left = conn.execute(select(participants.c.id)).scalars().all()
     assert left == [recent]
@@ -69,7 +69,7 @@ def test_backup_then_restore_brings_back_exactly_the_same_rows(database_url, tmp
     restore(database_url, copy)
     engine = open_engine(database_url)
     assert counts(engine) == before
-    assert tally(engine, POLL, 1) == {"a": 2, "b": 1}
+    assert vote_counts(engine, POLL, 1) == {"a": 2, "b": 1}
     engine.dispose()
 
 

@@ -18,7 +18,7 @@ from rounds.store.participants import latest_attestation, new_participant_id, re
 from rounds.store.polls import reset, set_state
 from rounds.store.quiz import finish_attempt, record_answer, start_attempt
 from rounds.store.tables import attestations, metadata, participants, quiz_attempts, votes
-from rounds.store.votes import record_vote, tally
+from rounds.store.votes import record_vote, vote_counts
 from tests.conftest import as_pre_alembic
 
 POLL = "asparaginase-aya-all/frontline_blinatumomab"
@@ -183,10 +183,10 @@ def test_one_vote_per_participant_which_they_may_change(engine):
     alice, bob = attested(engine), attested(engine)
     record_vote(engine, POLL, alice, "use_for_most_eligible")
     record_vote(engine, POLL, bob, "use_for_most_eligible")
-    assert tally(engine, POLL, 1) == {"use_for_most_eligible": 2}
+    assert vote_counts(engine, POLL, 1) == {"use_for_most_eligible": 2}
     record_vote(engine, POLL, alice, "would_not_use")
     record_vote(engine, POLL, alice, "would_not_use")  # a double click
-    assert tally(engine, POLL, 1) == {"use_for_most_eligible": 1, "would_not_use": 1}
+    assert vote_counts(engine, POLL, 1) == {"use_for_most_eligible": 1, "would_not_use": 1}
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(votes)).scalar() == 2
 
@@ -198,9 +198,9 @@ def test_votes_in_another_round_or_poll_are_counted_apart(engine):
     set_state(engine, POLL, PollState.open)
     assert record_vote(engine, POLL, pid, "unsure") == 2
     record_vote(engine, "other/poll", pid, "yes")
-    assert tally(engine, POLL, 1) == {"use_for_most_eligible": 1}
-    assert tally(engine, POLL, 2) == {"unsure": 1}
-    assert tally(engine, "other/poll", 1) == {"yes": 1}
+    assert vote_counts(engine, POLL, 1) == {"use_for_most_eligible": 1}
+    assert vote_counts(engine, POLL, 2) == {"unsure": 1}
+    assert vote_counts(engine, "other/poll", 1) == {"yes": 1}
 
 
 def test_eight_threads_of_one_hundred_voters_lose_and_double_nothing(engine):
@@ -216,7 +216,7 @@ def test_eight_threads_of_one_hundred_voters_lose_and_double_nothing(engine):
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(vote_batch, range(8)))
 
-    counts = tally(engine, POLL, 1)
+    counts = vote_counts(engine, POLL, 1)
     assert sum(counts.values()) == 800
     expected = {o: 0 for o in options}
     for i in range(800):

@@ -9,7 +9,7 @@ from rounds.rules.tallies import describe, poll_results, poll_rows, results_visi
 from rounds.store.evaluation import evaluation_counts, save_evaluation
 from rounds.store.participants import new_participant_id, record_attestation
 from rounds.store.standing import standing
-from rounds.store.votes import record_vote, tally
+from rounds.store.votes import record_vote, vote_counts
 from tests.conftest import CONTENT
 
 MODULE = load_catalog(CONTENT).get("asparaginase-aya-all").module
@@ -30,12 +30,12 @@ def test_poll_results_from_stored_votes(engine):
     for pid, choice in zip(voters, [first, first, second, first], strict=True):
         record_vote(engine, "p", pid, choice)
     record_vote(engine, "p", voters[3], third)  # a change of mind
-    results = poll_results(POLL.options, tally(engine, "p", 1))
+    results = poll_results(POLL.options, vote_counts(engine, "p", 1))
     assert list(results["key"]) == [o.key for o in POLL.options]
     assert results.set_index("key").loc[[first, second, third], "count"].tolist() == [2, 1, 1]
     assert results["count"].sum() == 4
     assert results.set_index("key").loc[first, "percent"] == 50.0
-    rows = poll_rows(POLL.options, tally(engine, "p", 1))
+    rows = poll_rows(POLL.options, vote_counts(engine, "p", 1))
     assert describe(rows).startswith("4 votes.")
     assert [tuple(r) for r in rows] == list(results.itertuples(index=False, name=None))
 

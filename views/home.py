@@ -19,7 +19,7 @@ for slug, loaded in catalog.available(dt.date.today()).items():
     with st.container(border=True, key=f"home_module_{slug}"):
         # One text per card (fewer elements to send on every run); the date line in small type.
         st.markdown(
-            f"### {module.title}\n\n"
+            f"## {module.title}\n\n"
             f":small[{dates_line(module)} · about {module.estimated_minutes} minutes · "
             f"{credit}]\n\n"
             f"**Learning objective:** {module.learning_objective}"

@@ -15,7 +15,7 @@ from rounds.store.analytics.poll import poll_by_round
 from rounds.store.analytics.query import Filters
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from rounds.store.engine import Engine
 
 
 def mean_score(scores: pd.DataFrame, phase: str) -> float | None:

@@ -41,7 +41,7 @@ def record_vote(engine: Engine, poll_id: str, participant_id: str, option_key: s
     return info.round
 
 
-def tally(engine: Engine, poll_id: str, round_no: int) -> dict[str, int]:
+def vote_counts(engine: Engine, poll_id: str, round_no: int) -> dict[str, int]:
     """Count the stored votes per option key in one round."""
     with engine.connect() as conn:
         rows = conn.execute(

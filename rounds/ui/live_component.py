@@ -20,7 +20,7 @@ from rounds.content.schema import Module
 from rounds.resources import settings
 from rounds.rules.lifecycle import RoundInfo
 from rounds.rules.progress import poll_id
-from rounds.rules.tallies import describe, poll_rows
+from rounds.rules.tallies import SMALL_N, describe, poll_rows
 from rounds.store.engine import utcnow
 from rounds.ui.component_args import json_object
 from rounds.web.routes import live_path
@@ -81,6 +81,7 @@ def live_results(
         "large": large,
         "show_text": show_text,
         "small_note": not large,
+        "small_n": SMALL_N,  # under this many votes the note says percentages move a lot
         "heading": heading,
         "hidden": hidden,
         "hidden_text": "Results appear here once you have voted.",

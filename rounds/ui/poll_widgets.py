@@ -15,7 +15,7 @@ from rounds.rules.progress import poll_id
 from rounds.rules.tallies import results_visible
 from rounds.store.engine import utcnow
 from rounds.store.polls import current_round
-from rounds.store.votes import record_vote, tally
+from rounds.store.votes import record_vote, vote_counts
 from rounds.ui.live_component import live_results
 from rounds.ui.outage import database_guard, guarded_write
 from rounds.ui.progress_bar import draw_progress
@@ -37,9 +37,11 @@ log = logging.getLogger(__name__)
 _live = Shared(ttl_s=0.5)
 
 
-def shared_tally(poll: str, round_no: int) -> dict[str, int]:
+def shared_counts(poll: str, round_no: int) -> dict[str, int]:
     """Return the vote counts of a round (shared: never change the dict returned)."""
-    return _live.get(("tally", poll, round_no), lambda: tally(resources.engine(), poll, round_no))
+    return _live.get(
+        ("tally", poll, round_no), lambda: vote_counts(resources.engine(), poll, round_no)
+    )
 
 
 def shared_round(poll: str) -> RoundInfo:
@@ -161,7 +163,7 @@ def draw_live_results(module: Module, drawn: RoundInfo, has_voted: bool) -> None
         module.poll.results_visibility, has_voted, closed=state is PollState.closed
     )
     visible = visible and not drawn.simulated  # a rehearsal's simulated n is not the room's
-    counts = shared_tally(poll_id(module), drawn.round)
+    counts = shared_counts(poll_id(module), drawn.round)
     changed = live_results(module, drawn, state.value, counts, key="poll_live", hidden=not visible)
     if changed and changed != f"{drawn.round}:{state.value}":
         refresh_shared()

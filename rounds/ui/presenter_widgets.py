@@ -15,7 +15,7 @@ from rounds.store.engine import utcnow
 from rounds.store.polls import reset, set_state, simulate_round
 from rounds.ui.live_component import live_results
 from rounds.ui.outage import database_guard, guarded_write
-from rounds.ui.poll_widgets import refresh_shared, shared_round, shared_tally
+from rounds.ui.poll_widgets import refresh_shared, shared_counts, shared_round
 from rounds.web.routes import join_path
 
 SHOW_KEY = "presenter_show"
@@ -140,7 +140,7 @@ def draw_live_chart(module: Module) -> None:
     """Draw the state, the response count and the chart, kept live by the results stream."""
     info = shared_round(poll_id(module))
     state = info.effective_state(utcnow())
-    counts = shared_tally(poll_id(module), info.round)
+    counts = shared_counts(poll_id(module), info.round)
     shown = st.session_state.get(SHOW_KEY, list(SHOWN))  # the controls below set it
     changed = live_results(
         module,

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from rounds.store.engine import utcnow
 from rounds.store.polls import current_round
-from rounds.store.votes import tally
+from rounds.store.votes import vote_counts
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from rounds.store.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def snapshot(engine: Engine, poll_id: str) -> dict:
     """Return the poll's current round, its state (timer applied) and its counts."""
     info = current_round(engine, poll_id)
     now = utcnow()
-    counts = tally(engine, poll_id, info.round)
+    counts = vote_counts(engine, poll_id, info.round)
     return {
         "round": info.round,
         "state": info.effective_state(now).value,

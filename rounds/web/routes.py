@@ -26,7 +26,7 @@ from rounds.web import signing
 from rounds.web.live import LiveFeed
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from rounds.store.engine import Engine
 
 log = logging.getLogger(__name__)
 

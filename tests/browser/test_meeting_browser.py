@@ -14,7 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from rounds.content.loader import load_catalog
 from rounds.rules.educator import ENV_HASH, hash_password
 from rounds.store.engine import open_engine
-from rounds.store.votes import tally
+from rounds.store.votes import vote_counts
 from tests.browser.conftest import running_server
 from tests.browser.gate_steps import TIMEOUT, live_results, pass_gate
 from tests.conftest import CONTENT, ROOT
@@ -94,7 +94,7 @@ def test_presenter_sees_phone_votes_live_and_closing_stops_votes(meeting_server,
         with contextlib.suppress(PlaywrightTimeoutError):
             vote_button.click(timeout=2000)
     expect(late.get_by_text("This poll is closed", exact=False).first).to_be_visible()
-    assert tally(open_engine(f"sqlite:///{Path(database)}"), POLL, 1) == {
+    assert vote_counts(open_engine(f"sqlite:///{Path(database)}"), POLL, 1) == {
         MODULE.poll.options[0].key: 1,
         MODULE.poll.options[1].key: 1,
     }

@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 
 from rounds.store.engine import open_engine
 from rounds.store.participants import new_participant_id, record_attestation
-from rounds.store.votes import record_vote, tally
+from rounds.store.votes import record_vote, vote_counts
 from rounds.ui.poll_widgets import NOT_SAVED_MESSAGE
 from tests.browser.conftest import running_server
 from tests.browser.gate_steps import TIMEOUT, live_results, pass_gate, wait_for_cookie
@@ -68,7 +68,7 @@ def wait_until(page, condition, what, timeout_ms: int = TIMEOUT) -> None:
 def stored_votes(database) -> dict[str, int]:
     engine = open_engine(f"sqlite:///{database}")
     try:
-        return tally(engine, POLL, 1)
+        return vote_counts(engine, POLL, 1)
     finally:
         engine.dispose()
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from deploy.cluster import Cluster
 from rounds.content.loader import load_catalog
 from rounds.store.engine import open_engine
-from rounds.store.votes import tally
+from rounds.store.votes import vote_counts
 from tests.browser.gate_steps import TIMEOUT, live_results, pass_gate
 from tests.conftest import CONTENT
 
@@ -65,7 +65,7 @@ def test_voters_on_two_replicas_see_the_combined_tally(cluster, browser):
         heading = live_results(page).get_by_role("heading", name="Results so far (n = 2)")
         expect(heading).to_have_count(1, timeout=TIMEOUT)
     engine = open_engine(database_url)
-    assert sum(tally(engine, POLL, 1).values()) == 2
+    assert sum(vote_counts(engine, POLL, 1).values()) == 2
     engine.dispose()
     for _, page in pages:
         page.context.close()

@@ -32,7 +32,7 @@
 
   function paint(data, text) {
     document.getElementById("heading").textContent = headingText(data);
-    document.getElementById("note").hidden = !(args.small_note && data.total < 10);
+    document.getElementById("note").hidden = !(args.small_note && data.total < args.small_n);
     var chart = document.getElementById("chart");
     chart.hidden = !!args.hide_chart;
     document.getElementById("text").textContent = args.show_text && !args.hide_chart ? text : "";
