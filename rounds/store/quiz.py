@@ -36,24 +36,29 @@ def _attempt(row) -> Attempt:
     return Attempt(row.id, row.phase, row.seed, row.correct, finished_at)
 
 
-def start_attempt(engine: Engine, participant_id: str, module: str, phase: str) -> Attempt:
-    """Open a new attempt with its own shuffle seed."""
+def _insert_attempt(conn, participant_id: str, module: str, phase: str) -> Attempt:
+    """Insert a new attempt with its own shuffle seed, on the caller's transaction."""
     if phase not in PHASES:
         raise ValueError(f"unknown phase {phase!r}")
     seed = random.SystemRandom().randrange(1, 2**31)
-    with engine.begin() as conn:
-        new_id = conn.execute(
-            insert(quiz_attempts)
-            .values(
-                participant_id=participant_id,
-                module=module,
-                phase=phase,
-                seed=seed,
-                started_at=utcnow(),
-            )
-            .returning(quiz_attempts.c.id)
-        ).scalar_one()
+    new_id = conn.execute(
+        insert(quiz_attempts)
+        .values(
+            participant_id=participant_id,
+            module=module,
+            phase=phase,
+            seed=seed,
+            started_at=utcnow(),
+        )
+        .returning(quiz_attempts.c.id)
+    ).scalar_one()
     return Attempt(new_id, phase, seed)
+
+
+def start_attempt(engine: Engine, participant_id: str, module: str, phase: str) -> Attempt:
+    """Open a new attempt with its own shuffle seed."""
+    with engine.begin() as conn:
+        return _insert_attempt(conn, participant_id, module, phase)
 
 
 def latest_attempt(engine: Engine, participant_id: str, module: str, phase: str) -> Attempt | None:
@@ -152,25 +157,12 @@ def take_whole(
     answers: dict[str, tuple[str, bool]],
 ) -> Attempt:
     """Store a whole attempt at once ({question: (option, right)}), finished; all or nothing."""
-    if phase not in PHASES:
-        raise ValueError(f"unknown phase {phase!r}")
-    seed = random.SystemRandom().randrange(1, 2**31)
     with engine.begin() as conn:
-        new_id = conn.execute(
-            insert(quiz_attempts)
-            .values(
-                participant_id=participant_id,
-                module=module,
-                phase=phase,
-                seed=seed,
-                started_at=utcnow(),
-            )
-            .returning(quiz_attempts.c.id)
-        ).scalar_one()
+        attempt = _insert_attempt(conn, participant_id, module, phase)
         for question_key, (option_key, right) in answers.items():
-            _store_answer(conn, new_id, question_key, option_key, right)
-        _finish(conn, new_id)
-    return Attempt(new_id, phase, seed)
+            _store_answer(conn, attempt.id, question_key, option_key, right)
+        _finish(conn, attempt.id)
+    return attempt
 
 
 def finish_attempt(engine: Engine, attempt_id: int) -> None:

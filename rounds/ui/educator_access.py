@@ -26,9 +26,10 @@ from rounds.rules.educator import (
     sign_in_keys,
 )
 from rounds.store import throttle, tokens
+from rounds.ui.gate import draw_handoff
 from rounds.ui.outage import guarded_write
 from rounds.web import signing
-from rounds.web.routes import EDUCATOR_PATH, EXCHANGED
+from rounds.web.routes import EDUCATOR_PATH
 
 log = logging.getLogger(__name__)
 _SIGNED_IN = "educator_signed_in_at"
@@ -126,13 +127,7 @@ def _sign_out() -> None:
 
 def remember_sign_in() -> None:
     """Let the browser exchange this sign-in's one-time token for its HttpOnly cookies."""
-    token = st.session_state.get(_HANDOFF)
-    if not token:
-        return
-    if token in EXCHANGED:
-        del st.session_state[_HANDOFF]
-        return
-    st.markdown(f"![]({EDUCATOR_PATH.lstrip('/')}?t={token})")
+    draw_handoff(_HANDOFF, EDUCATOR_PATH)
 
 
 def sign_out_button() -> None:

@@ -121,16 +121,20 @@ def draw_gate(site: Site) -> None:
 
 
 def remember_in_browser() -> None:
-    """Let the browser exchange this session's hand-off token for the attestation cookie.
+    """Let the browser exchange this session's hand-off token for the attestation cookie."""
+    draw_handoff(_HANDOFF, ATTEST_PATH)
 
-    The token is shown as a 1x1 image whose URL is the attest route, so the HttpOnly cookie is
-    set by the server without any script. Drawn on every run until the route has set the
-    cookie, so the request is never cut off; then never again.
+
+def draw_handoff(state_key: str, route: str) -> None:
+    """Show the one-time token kept under `state_key` as a 1x1 image of the cookie `route`.
+
+    The route sets the HttpOnly cookie without any script. The image is drawn on every run until
+    the route has set the cookie, so the request is never cut off; then never again.
     """
-    token = st.session_state.get(_HANDOFF)
+    token = st.session_state.get(state_key)
     if not token:
         return
     if token in EXCHANGED:
-        del st.session_state[_HANDOFF]
+        del st.session_state[state_key]
         return
-    st.markdown(f"![]({ATTEST_PATH.lstrip('/')}?t={token})")
+    st.markdown(f"![]({route.lstrip('/')}?t={token})")
