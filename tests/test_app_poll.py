@@ -15,7 +15,8 @@ from tests.apptest import attest, fresh_app, live_heading, live_results, texts
 from tests.test_app_learner import MODULE, open_page
 
 
-def test_a_second_participants_vote_appears_in_the_first_ones_results(monkeypatch, tmp_path):
+def two_in_the_poll(monkeypatch, tmp_path) -> tuple[AppTest, AppTest]:
+    """Return two participants on the poll page, the first of whom has voted."""
     first = fresh_app(monkeypatch, tmp_path)
     second = AppTest.from_file(first._script_path, default_timeout=30)
     for at in (first, second):
@@ -23,6 +24,11 @@ def test_a_second_participants_vote_appears_in_the_first_ones_results(monkeypatc
         attest(at)
     first.radio(key="poll_choice").set_value(MODULE.poll.options[0].key)
     first.button(key="poll_vote").click().run()
+    return first, second
+
+
+def test_a_second_participants_vote_appears_in_the_first_ones_results(monkeypatch, tmp_path):
+    first, second = two_in_the_poll(monkeypatch, tmp_path)
     assert live_heading(first) == "Results so far (n = 1)"
     second.radio(key="poll_choice").set_value(MODULE.poll.options[1].key)
     second.button(key="poll_vote").click().run()
@@ -33,13 +39,7 @@ def test_a_second_participants_vote_appears_in_the_first_ones_results(monkeypatc
 
 def test_a_viewer_who_has_not_voted_receives_no_counts_at_all(monkeypatch, tmp_path):
     """The results were hidden on screen but sent to the browser in the component's arguments."""
-    first = fresh_app(monkeypatch, tmp_path)
-    second = AppTest.from_file(first._script_path, default_timeout=30)
-    for at in (first, second):
-        open_page(at, "poll")
-        attest(at)
-    first.radio(key="poll_choice").set_value(MODULE.poll.options[0].key)
-    first.button(key="poll_vote").click().run()
+    first, second = two_in_the_poll(monkeypatch, tmp_path)
     second.run()
     hidden = live_results(second)
     assert hidden["hidden"] and hidden["text"] == ""

@@ -109,15 +109,29 @@ def attestation_routes(
     URL is https) marks the cookies Secure whatever the scheme the proxy forwarded.
     """
 
-    def cookie(response: Response, request: Request, name: str, value: str, **kw) -> None:
-        response.set_cookie(
-            name,
-            value,
-            path="/",
-            httponly=True,
-            secure=secure or request.url.scheme == "https",
-            **kw,
-        )
+    async def exchange(
+        request: Request, token: str, what: str, cookies: list[tuple[str, str, int, str]]
+    ) -> Response:
+        """Spend the token once, then answer the pixel with its (name, value, max age, SameSite)
+        HttpOnly cookies; a replay is refused, a database away is a 503."""
+        first = await _first_use(engine_factory, token)
+        if first is None:
+            return Response(status_code=503, headers=_NO_STORE)
+        if not first:
+            return _refuse(f"{what} token used before", request)
+        response = Response(_PIXEL, media_type="image/gif", headers=_NO_STORE)
+        for name, value, max_age, samesite in cookies:
+            response.set_cookie(
+                name,
+                value,
+                max_age=max_age,
+                path="/",
+                httponly=True,
+                secure=secure or request.url.scheme == "https",
+                samesite=samesite,
+            )
+        exchanged.add(token)
+        return response
 
     async def attest(request: Request) -> Response:
         if not _same_origin(request):
@@ -132,23 +146,10 @@ def attestation_routes(
         )
         if current is not None and current != participant_id:
             return _refuse("the browser already names another participant", request)
-        first = await _first_use(engine_factory, token)
-        if first is None:
-            return Response(status_code=503, headers=_NO_STORE)
-        if not first:
-            return _refuse("attestation token used before", request)
-        response = Response(_PIXEL, media_type="image/gif", headers=_NO_STORE)
         value = signing.attestation_cookie(secret, participant_id)
-        cookie(
-            response,
-            request,
-            signing.COOKIE_NAME,
-            value,
-            max_age=valid_days * 86400,
-            samesite="lax",
+        return await exchange(
+            request, token, "attestation", [(signing.COOKIE_NAME, value, valid_days * 86400, "lax")]
         )
-        exchanged.add(token)
-        return response
 
     async def educator(request: Request) -> Response:
         if not _same_origin(request):
@@ -157,31 +158,18 @@ def attestation_routes(
         found = signing.read_educator_handoff(secret, token)
         if found is None:
             return _refuse("invalid or expired educator token", request)
-        first = await _first_use(engine_factory, token)
-        if first is None:
-            return Response(status_code=503, headers=_NO_STORE)
-        if not first:
-            return _refuse("educator token used before", request)
         session_id, device_id = found
-        response = Response(_PIXEL, media_type="image/gif", headers=_NO_STORE)
-        cookie(
-            response,
+        sign_in = signing.educator_cookie(secret, session_id)
+        device = signing.device_cookie(secret, device_id)
+        return await exchange(
             request,
-            signing.EDUCATOR_COOKIE,
-            signing.educator_cookie(secret, session_id),
-            max_age=int(SESSION_HOURS * 3600),
-            samesite="strict",
+            token,
+            "educator",
+            [
+                (signing.EDUCATOR_COOKIE, sign_in, int(SESSION_HOURS * 3600), "strict"),
+                (signing.DEVICE_COOKIE, device, signing.DEVICE_DAYS * 86400, "strict"),
+            ],
         )
-        cookie(
-            response,
-            request,
-            signing.DEVICE_COOKIE,
-            signing.device_cookie(secret, device_id),
-            max_age=signing.DEVICE_DAYS * 86400,
-            samesite="strict",
-        )
-        exchanged.add(token)
-        return response
 
     return [
         Route(ATTEST_PATH, attest, methods=["GET"]),
