@@ -32,6 +32,8 @@ EDUCATOR_PAGES = (
 EDUCATOR_PATHS = {spec.url_path for spec in EDUCATOR_PAGES}
 # Pages drawn without the site chrome (the big screen in a meeting room).
 BARE_PAGES = {"presenter"}
+# Where a phone lands from a meeting's join link (`/j/...`): its gate skips the optional country.
+JOIN_PAGES = {"poll"}
 # Pages that use the whole screen width; every other page reads as a centred column.
 WIDE_PAGES = {"presenter", "dashboard"}
 # The browser tab's title where it is not simply "Rounds".
@@ -61,7 +63,7 @@ if participant is None:
     st.set_page_config(page_title="Rounds", page_icon=ICON, layout="centered")
     apply_style()
     with database_guard():
-        gate.draw_gate(site)
+        gate.draw_gate(site, ask_country=page.url_path not in JOIN_PAGES)
     st.stop()
 
 page = st.navigation(every_page)

@@ -59,7 +59,7 @@ def signed_in(module_slug: str) -> AppTest:
     at.query_params["module"] = module_slug
     at.run()
     at.checkbox(key="gate_attest").check()
-    at.selectbox(key="gate_profession").set_value("physician")
+    at.radio(key="gate_profession").set_value("physician")
     at.button(key="gate_submit").click().run()
     at.text_input(key="educator_password").input(PASSWORD)
     at.button(key="educator_submit").click().run()

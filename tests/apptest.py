@@ -38,10 +38,10 @@ def fresh_app(monkeypatch, tmp_path, database_url: str | None = None) -> AppTest
 
 
 def attest(at: AppTest, profession: str = "nurse", country: str | None = "Spain") -> AppTest:
-    """Fill in and submit the HCP gate."""
+    """Fill in and submit the HCP gate (a poll page's gate, for a meeting, asks no country)."""
     at.checkbox(key="gate_attest").check()
-    at.selectbox(key="gate_profession").set_value(profession)
-    if country:
+    at.radio(key="gate_profession").set_value(profession)
+    if country and any(box.key == "gate_country" for box in at.selectbox):
         at.selectbox(key="gate_country").set_value(country)
     at.button(key="gate_submit").click()
     return at.run()

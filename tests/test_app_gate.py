@@ -58,12 +58,31 @@ def test_confirming_needs_the_attestation_and_a_profession(monkeypatch, tmp_path
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     at = fresh_app(monkeypatch, tmp_path, url)
     at.run()
-    at.selectbox(key="gate_profession").set_value("nurse")
+    at.radio(key="gate_profession").set_value("nurse")
     at.button(key="gate_submit").click().run()
     assert "Please confirm that you are a healthcare professional." in texts(at)
     at.checkbox(key="gate_attest").check()
-    at.selectbox(key="gate_profession").set_value(None)
+    at.radio(key="gate_profession").set_value(None)
     at.button(key="gate_submit").click().run()
     assert "Please choose your profession." in texts(at)
     with open_engine(url).connect() as conn:
         assert conn.execute(select(attestations)).all() == []
+
+
+def test_a_phone_joining_the_poll_is_asked_no_country(monkeypatch, tmp_path):
+    """The poll's gate (where `/j/<slug>` leads) asks what a meeting needs; the others ask more."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    at = fresh_app(monkeypatch, tmp_path, url)
+    at.switch_page(PAGES["poll"]).run()
+    assert [box.key for box in at.selectbox] == []  # no drop-down at all on the join path
+    assert [o for o in at.radio(key="gate_profession").options] == [
+        p.label for p in SITE.gate.professions
+    ]
+    attest(at, "physician")
+    assert SITE.gate.title not in [t.value for t in at.title]
+    home = fresh_app(monkeypatch, tmp_path / "home")
+    home.switch_page(PAGES["home"]).run()
+    assert [box.key for box in home.selectbox] == ["gate_country"]
+    with open_engine(url).connect() as conn:
+        rows = conn.execute(select(attestations)).all()
+    assert [(r.profession, r.country) for r in rows] == [("physician", None)]

@@ -5,14 +5,15 @@ from __future__ import annotations
 import gzip
 import http.client
 import socket
+import tomllib
 from urllib.parse import urlsplit
 
 import pytest
 
 from rounds.content.loader import load_catalog
-from rounds.web import icon_font
+from rounds.web import fonts
 from tests.browser.conftest import running_server
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -60,19 +61,22 @@ def test_every_response_carries_the_security_headers(server, path):
 
 
 @pytest.mark.parametrize("encoding", [None, "gzip"])
-def test_the_page_defers_the_icon_font_with_a_script_the_policy_allows(server, encoding):
+def test_the_page_loads_no_font_eagerly_with_a_script_the_policy_allows(server, encoding):
     response = request(server, "/poll?module=asparaginase-aya-all", encoding=encoding)
     body = response.read()
     assert response.status == 200
     assert int(response.getheader("Content-Length")) == len(body)
     if response.getheader("Content-Encoding") == "gzip":
         body = gzip.decompress(body)
-    assert body.count(icon_font.TAG) == 1
-    assert body.index(icon_font.TAG) < body.index(b"<script type=")  # before Streamlit's own
+    assert body.count(fonts.TAG) == 1
+    assert body.index(fonts.TAG) < body.index(b"<script type=")  # before Streamlit's own
+    assert b'as="font"' not in body and b".woff2" not in body  # no text font preloaded
     policy = directives(response.getheader("Content-Security-Policy"))
-    assert icon_font.script_hash() in policy["script-src"]
+    assert fonts.script_hash() in policy["script-src"]
+    theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"]
+    assert theme["font"] == fonts.FONT_STACK  # the skip link is drawn in the theme's font
     component = request(server, "/component/rounds.ui.live_component.live_results/index.html")
-    assert icon_font.TAG not in component.read()
+    assert fonts.TAG not in component.read()
 
 
 @pytest.mark.parametrize(

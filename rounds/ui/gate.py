@@ -84,8 +84,13 @@ def _confirm(site: Site) -> None:
     st.session_state.pop(_ERROR, None)
 
 
-def draw_gate(site: Site) -> None:
-    """Draw the HCP notice and attestation form."""
+def draw_gate(site: Site, ask_country: bool = True) -> None:
+    """Draw the HCP notice and attestation form.
+
+    The profession is a radio group: one tap on a phone, and no drop-down's script files on the
+    join path. `ask_country=False` leaves out the optional country (and its drop-down, 13 script
+    files) where a phone joins a meeting's poll: the room is in one place.
+    """
     gate = site.gate
     labels = {p.key: p.label for p in gate.professions}
     st.title(gate.title)
@@ -93,15 +98,14 @@ def draw_gate(site: Site) -> None:
     st.link_button(gate.patient_link.label, str(gate.patient_link.url))
     with st.form("gate_form", border=True):
         st.checkbox(gate.attest_label, key="gate_attest")
-        st.selectbox(
+        st.radio(
             "Your profession",
             options=list(labels),
             format_func=labels.get,
             index=None,
-            placeholder="Choose your profession",
             key="gate_profession",
         )
-        if gate.countries:
+        if gate.countries and ask_country:
             st.selectbox(
                 "Country where you practise (optional)",
                 options=gate.countries,

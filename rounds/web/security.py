@@ -23,7 +23,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rounds.web import icon_font
+from rounds.web import fonts
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def _streamlit_index() -> Path:
 
 
 # Scripts: the app's own origin, plus exactly the inline scripts Streamlit's page ships and the
-# one Rounds adds to it (`rounds.web.icon_font`), by hash.
+# one Rounds adds to it (`rounds.web.fonts`), by hash.
 # No 'unsafe-eval': nothing in Rounds' pages evaluates strings as code (measured by
 # tests/browser/test_csp_browser.py over every page). 'wasm-unsafe-eval' lets WebAssembly be
 # compiled, not JavaScript be evaluated: Streamlit's protobuf library (long.js) compiles a tiny
@@ -71,7 +71,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
             [
                 "script-src 'self' 'wasm-unsafe-eval'",
                 *inline_script_hashes(_streamlit_index()),
-                icon_font.script_hash(),
+                fonts.script_hash(),
             ]
         ),
         "style-src 'self' 'unsafe-inline'",
@@ -277,5 +277,5 @@ def hardening(
         Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts)),
         Middleware(SecurityHeaders, replica=replica),
         Middleware(RefuseRoutes),
-        Middleware(icon_font.LazyIconFont),
+        Middleware(fonts.LazyFonts),
     ]

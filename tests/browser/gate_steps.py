@@ -20,8 +20,7 @@ def pass_gate(page: Page, profession: str = "Nurse") -> None:
     """Attest as an HCP with the given profession label and enter."""
     expect_gate(page)
     page.get_by_text(SITE.gate.attest_label).click()
-    page.get_by_role("combobox", name="Your profession").click()
-    page.get_by_role("option", name=profession).click()
+    page.get_by_role("radiogroup", name="Your profession").get_by_text(profession).click()
     page.get_by_role("button", name="Enter").click()
 
 

@@ -15,7 +15,8 @@ from tests.browser.gate_steps import TIMEOUT, live_results, pass_gate
 from tests.browser.tour import MODULE
 
 PHONES = {"390x844": {"width": 390, "height": 844}, "360x740": {"width": 360, "height": 740}}
-NOT_ON_A_PHONE = ("plotly", "MaterialSymbols")
+# plotly.js, the icon font, the text font (the phone's own is used) and the drop-down's script.
+NOT_ON_A_PHONE = ("plotly", "MaterialSymbols", "SourceSans", "Selectbox")
 
 # Every label and number of the live results inside the bars' box and the screen, none wider
 # than its own box (cut off or hidden by an ellipsis).
@@ -60,7 +61,7 @@ def phone(browser, size: str) -> tuple[BrowserContext, list[str]]:
     return context, requested
 
 
-def test_phones_joining_get_no_plotly_nor_icon_font_and_see_each_others_votes(tmp_path, browser):
+def test_phones_joining_get_no_plotly_nor_fonts_and_see_each_others_votes(tmp_path, browser):
     first, second = MODULE.poll.options[0].label, MODULE.poll.options[1].label
     with running_server(tmp_path / "server") as base:
         (one, one_requested), (two, two_requested) = (

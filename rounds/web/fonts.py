@@ -1,12 +1,16 @@
-"""Streamlit's icon font only when a page draws an icon, through `st.App(middleware=...)`.
+"""Streamlit's fonts only when a page uses them, through `st.App(middleware=...)`.
 
-Streamlit 1.67's front end asks for its Material Symbols font (367 KiB) as it starts, on every
-page (`document.fonts.load` in its `preloadIconFont`), whether or not the page shows an icon.
-Learner pages draw no icon of their own, so a phone joining the poll downloaded it for nothing.
-A one-line script put at the top of Streamlit's HTML page skips that eager request; the font
-still loads, by the browser's own rule, as soon as a page draws an icon with it (the educator
-pages do). Streamlit's own sidebar toggle draws its arrows with that font too: a style beside
-the script, there before the first element is drawn, shows them as plain text instead.
+Streamlit 1.67's page asks for two fonts before anything is drawn, whatever the page shows:
+- its Material Symbols icon font (367 KiB), from its front end as it starts
+  (`document.fonts.load` in its `preloadIconFont`);
+- its Source Sans text font (171 KiB), from a `<link rel="preload" as="font">` in its HTML.
+Learner pages draw no icon of their own, and Rounds' theme sets the device's own interface font
+(`.streamlit/config.toml`), so a phone joining the poll downloaded both for nothing. This
+middleware puts a one-line script at the top of Streamlit's HTML page that skips the eager icon
+request, and takes the font preload out. Either font still loads, by the browser's own rule, as
+soon as something on the page is drawn with it (the educator pages draw icons). Streamlit's own
+sidebar toggle draws its arrows with the icon font: a style beside the script, there before the
+first element is drawn, shows them as plain text instead.
 No Streamlit import: this is plain ASGI.
 """
 
@@ -16,6 +20,7 @@ import base64
 import gzip
 import hashlib
 import logging
+import re
 from functools import lru_cache
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -35,22 +40,29 @@ TOGGLE_STYLE = (
     '{content:"\\00BB";font-size:1.75rem;line-height:1;color:rgba(47,45,43,.6)}'
     '[data-testid=stSidebarCollapseButton] button::after{content:"\\00AB"}'
 )
-TAG = f"<style>{TOGGLE_STYLE}</style><script>{SCRIPT}</script>".encode()
+# Streamlit draws its "Skip to main content" link before the theme (and its font) arrives, in
+# Source Sans: enough for the browser to download that font. Drawn in the theme's font instead.
+# The theme's font, as `.streamlit/config.toml` sets it (tests/test_server.py checks they agree).
+FONT_STACK = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial"
+SKIP_LINK_STYLE = f"[data-testid=stSkipToContent]{{font-family:{FONT_STACK},sans-serif!important}}"
+TAG = f"<style>{TOGGLE_STYLE}{SKIP_LINK_STYLE}</style><script>{SCRIPT}</script>".encode()
 _HEAD = b"<head>"
+# Streamlit's `<link rel="preload" href="...woff2" as="font" ...>` (attributes in any order).
+_FONT_PRELOAD = re.compile(rb"<link\b(?=[^>]*\brel=\"preload\")(?=[^>]*\bas=\"font\")[^>]*>\s*")
 # Streamlit's own files (components, static assets) and Rounds' routes are never the page.
 _NOT_THE_PAGE = ("/component/", "/static/", "/_stcore/", "/_rounds/", "/media/", "/app/static/")
 
 
 @lru_cache(maxsize=8)  # the same page over and over: compress it once
 def with_script(body: bytes, encoding: bytes = b"") -> bytes:
-    """Return the page `body` (gzip-compressed if `encoding` says so) with the script in it."""
+    """Return the page `body` (gzip if `encoding` says so) with the script, no font preload."""
     if not body:  # a HEAD request's
         return body
     html = gzip.decompress(body) if encoding == b"gzip" else body
     if _HEAD not in html:
-        logger.warning("An HTML page without <head>: the icon font stays eager")
+        logger.warning("An HTML page without <head>: the fonts stay eager")
         return body
-    html = html.replace(_HEAD, _HEAD + TAG, 1)
+    html = _FONT_PRELOAD.sub(b"", html.replace(_HEAD, _HEAD + TAG, 1))
     return gzip.compress(html, mtime=0) if encoding == b"gzip" else html
 
 
@@ -67,8 +79,8 @@ def _gzip_only(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
     return name, b"gzip" if b"gzip" in value.lower() else b"identity"
 
 
-class LazyIconFont:
-    """ASGI middleware that puts `SCRIPT` first in the head of Streamlit's HTML page."""
+class LazyFonts:
+    """ASGI middleware: `SCRIPT` first in the head of Streamlit's HTML page, no font preload."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
