@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -65,6 +66,17 @@ def figures(at: AppTest) -> list[dict]:
         for c in at.get("component_instance")
         if c.proto.component_name.endswith("figure")
     ]
+
+
+def html_charts(at: AppTest) -> list[str]:
+    """Return the charts the run drew in HTML (`st.html` figures with an accessible name), each
+    as its accessible name: the chart's numbers in sentences."""
+    names = []
+    for element in at.get("html"):
+        found = re.search(r'<figure role="img" aria-label="([^"]*)"', element.proto.body)
+        if found:
+            names.append(html.unescape(found.group(1)))
+    return names
 
 
 def live_results(at: AppTest) -> dict:

@@ -17,7 +17,7 @@ from rounds.store.engine import open_engine
 from rounds.store.evaluation import save_evaluation
 from rounds.store.participants import new_participant_id, record_attestation
 from rounds.ui import evaluation_widgets, quiz_widgets
-from tests.apptest import PAGES, attest, figures, fresh_app, live_heading, texts
+from tests.apptest import PAGES, attest, fresh_app, html_charts, live_heading, texts
 from tests.conftest import CONTENT
 from tests.test_quiz import take
 
@@ -82,7 +82,7 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
         at.radio(key=f"eval_{statement.key}").set_value(0 if i == 3 else 4)
     at.button(key="eval_submit").click().run()
     assert "your answers are saved" in texts(at)
-    assert not figures(at)  # the only answers are the learner's own: nobody else's to show
+    assert not html_charts(at)  # the only answers are the learner's own: nobody else's to show
     assert "once 5 other participants have answered" in texts(at)
 
     open_page(at, "poll")
@@ -190,13 +190,13 @@ def test_everyones_evaluation_shows_from_five_other_participants(monkeypatch, tm
     open_page(at, "evaluation")
     attest(at)
     submit_evaluation(at)
-    assert not figures(at) and not at.dataframe  # 4 others: one's answers could be worked out
+    assert not html_charts(at) and not at.dataframe  # 4 others: one's answers could be worked out
     evaluated_by_peers(tmp_path, 1)
     evaluation_widgets.forget_results(MODULE)  # as the fifth one's own submission does
     open_page(at, "evaluation")
-    (chart,) = figures(at)
-    assert chart["figure"]["data"] and len(at.dataframe) == 1
-    assert all(s.text.rstrip(".") in chart["alt"] for s in MODULE.evaluation.statements)
+    (chart,) = html_charts(at)
+    assert len(at.dataframe) == 1
+    assert all(s.text.rstrip(".") in chart for s in MODULE.evaluation.statements)
 
 
 def test_a_statement_too_few_others_answered_is_left_out(monkeypatch, tmp_path):
@@ -205,10 +205,10 @@ def test_a_statement_too_few_others_answered_is_left_out(monkeypatch, tmp_path):
     open_page(at, "evaluation")
     attest(at)
     submit_evaluation(at)
-    (chart,) = figures(at)
+    (chart,) = html_charts(at)
     first, *others = MODULE.evaluation.statements
-    assert first.text.rstrip(".") not in chart["alt"]
-    assert all(s.text.rstrip(".") in chart["alt"] for s in others)
+    assert first.text.rstrip(".") not in chart
+    assert all(s.text.rstrip(".") in chart for s in others)
     assert "fewer than 5 other participants answered" in texts(at)
 
 

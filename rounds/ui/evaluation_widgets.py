@@ -10,12 +10,11 @@ import streamlit as st
 
 from rounds import resources
 from rounds.content.schema import Module, Statement
-from rounds.figures import charts
+from rounds.figures.agreement_html import agreement_html
 from rounds.logs import refused
 from rounds.rules.evaluation import EXTRA, SCALE, is_valid_value, shown_to_learners, summarise
 from rounds.rules.quiz import MIN_PEERS
 from rounds.store.evaluation import evaluation_counts, save_evaluation
-from rounds.ui.figure_component import draw_figure, figure_spec
 from rounds.ui.outage import guarded_write
 from rounds.ui.shared import Shared
 from rounds.ui.tables import arrow_table
@@ -143,16 +142,12 @@ def _read_results(module: Module) -> tuple[str, pa.Table, int] | None:
     for label in summary["extra_label"].dropna().unique():  # "I already do this", where asked
         mine = summary["extra_label"] == label
         table[label] = summary["extra"].where(mine).astype("Int64")
-    chart = figure_spec(
-        charts.evaluation_diverging(summary),
-        describe_summary(summary),
-        heading="What participants said",
-    )
+    chart = agreement_html(summary, describe_summary(summary), heading="What participants said")
     return chart, arrow_table(table), len(everyone) - len(summary)
 
 
 def shared_results(module: Module) -> tuple[str, pa.Table, int] | None:
-    """Return everyone's answers as a chart (JSON for `draw_figure`), a table and the number of
+    """Return everyone's answers as a chart (HTML for `st.html`), a table and the number of
     statements left out for too few answers; None while no statement has enough."""
     return _results.get((module.slug,), lambda: _read_results(module))
 
@@ -163,7 +158,7 @@ def forget_results(module: Module) -> None:
 
 
 def draw_results(module: Module) -> None:
-    """Draw all participants' answers: a diverging bar chart and the same numbers as a table."""
+    """Draw all participants' answers: a diverging bar chart (HTML) and the numbers as a table."""
     results = shared_results(module)
     if results is None:
         st.info(
@@ -171,7 +166,7 @@ def draw_results(module: Module) -> None:
         )
         return
     chart, table, left_out = results
-    draw_figure(chart, key="eval_results_chart")  # its heading: "What participants said"
+    st.html(chart)  # no plotly.js on a learner's page; its heading: "What participants said"
     st.dataframe(table, hide_index=True, width="stretch")
     if left_out:
         st.caption(

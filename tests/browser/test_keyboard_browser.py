@@ -16,7 +16,6 @@ from tests.browser.gate_steps import (
     SITE,
     TIMEOUT,
     expect_gate,
-    figure,
     live_results,
     wait_for_cookie,
 )
@@ -123,7 +122,7 @@ def test_a_learner_completes_the_module_with_the_keyboard_alone(server, browser)
         expect(group.get_by_role("radio", name="Agree", exact=True)).to_be_checked()
     tab_to(page, "Submit", "button")
     page.keyboard.press("Enter")
-    expect(figure(page).get_by_role("heading", name="What participants said")).to_be_visible()
+    expect(page.get_by_role("heading", name="What participants said")).to_be_visible()
 
     follow(page, "Next: opinion poll", "Your opinion")
     tab_to(page, "", "radio")

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from rounds.content.loader import load_catalog
-from tests.browser.gate_steps import TIMEOUT, figure, live_results, pass_gate, wait_for_cookie
+from tests.browser.gate_steps import TIMEOUT, live_results, pass_gate, wait_for_cookie
 from tests.conftest import CONTENT
 from tests.peers import evaluate_as_peers
 
@@ -28,6 +28,8 @@ def open_module_page(page: Page, server: str, path: str, extra: str = "") -> Non
 
 def test_one_learner_completes_the_module_and_downloads_the_certificate(server, browser):
     context = browser.new_context(accept_downloads=True)
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     open_module_page(page, server, "quiz", "&phase=pre")
@@ -58,7 +60,10 @@ def test_one_learner_completes_the_module_and_downloads_the_certificate(server, 
     for statement in MODULE.evaluation.statements:
         choose(page, statement.text, "Agree")
     page.get_by_role("button", name="Submit").click()
-    expect(figure(page).get_by_text("What participants said")).to_be_visible()
+    expect(page.get_by_role("heading", name="What participants said")).to_be_visible()
+    chart = page.locator("figure[role=img]")  # its accessible name: the numbers in sentences
+    expect(chart).to_contain_text("Strongly agree")  # the legend
+    assert chart.get_attribute("aria-label").startswith(MODULE.evaluation.statements[0].text[:40])
 
     open_module_page(page, server, "poll")
     expect(page.get_by_text("Module progress: 4 of 5 steps done")).to_be_visible()
@@ -82,6 +87,7 @@ def test_one_learner_completes_the_module_and_downloads_the_certificate(server, 
     assert "100%" in text
     assert "Certificate of completion" in flat  # the module is not accredited, and says so
     assert "This activity is not accredited. This certificate records completion only." in flat
+    assert not [u for u in requested if "plotly" in u]  # no learner page loads plotly.js
     context.close()
 
 

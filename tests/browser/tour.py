@@ -133,7 +133,7 @@ def _evaluation_results(page: Page, base: str) -> None:
     for statement in MODULE.evaluation.statements:
         choose(page, statement.text, "Agree")
     page.get_by_role("button", name="Submit").click()
-    shown(figure(page).get_by_role("heading", name="What participants said"))
+    shown(page.get_by_role("heading", name="What participants said"))
 
 
 def _poll_before(page: Page, base: str) -> None:
