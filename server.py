@@ -13,6 +13,7 @@ from rounds import logs, resources
 from rounds.config import ConfigError
 from rounds.rules.progress import poll_id
 from rounds.ui.server_socket import refuse_large_client_frames, send_small_messages_at_once
+from rounds.web import page_head
 from rounds.web.live import LiveFeed
 from rounds.web.routes import attestation_routes, join_routes, live_routes
 from rounds.web.security import allowed_hosts, connection_ceilings, hardening
@@ -44,6 +45,8 @@ app = st.App(
     ],
     middleware=[
         *hardening(allowed_hosts(settings.allowed_hosts), settings.replica, connection_ceilings()),
-        static_files(),  # inside the hardening: its responses get the security headers too
+        static_files(
+            page=page_head.with_script
+        ),  # inside the hardening: its responses get the security headers too
     ],
 )

@@ -2,7 +2,7 @@
 
 Streamlit draws every `:material/name:` icon (in a label, a box or Markdown text) with its
 Material Symbols font, 367 KiB; Rounds keeps Streamlit from fetching it eagerly
-(`rounds/web/fonts.py`), so only a page that draws an icon loads it. The educator pages may;
+(`rounds/web/page_head.py`), so only a page that draws an icon loads it. The educator pages may;
 the code and content a learner's pages are drawn from may not. The browser test of a phone's
 join (`tests/browser/test_join_browser.py`) checks the font is never requested.
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import re
 import socket
 import tomllib
 from urllib.parse import urlsplit
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from rounds.content.loader import load_catalog
-from rounds.web import fonts
+from rounds.web import page_head
 from tests.browser.conftest import running_server
 from tests.conftest import CONTENT, ROOT
 
@@ -68,15 +69,19 @@ def test_the_page_loads_no_font_eagerly_with_a_script_the_policy_allows(server, 
     assert int(response.getheader("Content-Length")) == len(body)
     if response.getheader("Content-Encoding") == "gzip":
         body = gzip.decompress(body)
-    assert body.count(fonts.TAG) == 1
-    assert body.index(fonts.TAG) < body.index(b"<script type=")  # before Streamlit's own
+    assert body.count(page_head.TAG) == 1
+    assert body.index(page_head.TAG) < body.index(b"<script type=")  # before Streamlit's own
     assert b'as="font"' not in body and b".woff2" not in body  # no text font preloaded
+    for element in page_head.GATE_ELEMENTS:  # the gate's scripts come with Streamlit's own
+        assert re.search(
+            rb'rel="modulepreload" crossorigin href="\./static/js/%s\.' % element.encode(), body
+        )
     policy = directives(response.getheader("Content-Security-Policy"))
-    assert fonts.script_hash() in policy["script-src"]
+    assert page_head.script_hash() in policy["script-src"]
     theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"]
-    assert theme["font"] == fonts.FONT_STACK  # the skip link is drawn in the theme's font
+    assert theme["font"] == page_head.FONT_STACK  # the skip link is drawn in the theme's font
     component = request(server, "/component/rounds.ui.live_component.live_results/index.html")
-    assert fonts.TAG not in component.read()
+    assert page_head.TAG not in component.read()
 
 
 @pytest.mark.parametrize(

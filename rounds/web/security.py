@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import logging
 import os
 import re
@@ -23,7 +22,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rounds.web import fonts
+from rounds.web import page_head
+from rounds.web.static import streamlit_static_dir
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +50,8 @@ def inline_script_hashes(index_html: Path) -> list[str]:
     ]
 
 
-def _streamlit_index() -> Path:
-    spec = importlib.util.find_spec("streamlit")  # locate its files without importing it
-    origin = Path(spec.origin) if spec and spec.origin else Path(".")
-    return origin.parent / "static" / "index.html"
-
-
 # Scripts: the app's own origin, plus exactly the inline scripts Streamlit's page ships and the
-# one Rounds adds to it (`rounds.web.fonts`), by hash.
+# one Rounds adds to it (`rounds.web.page_head`), by hash.
 # No 'unsafe-eval': nothing in Rounds' pages evaluates strings as code (measured by
 # tests/browser/test_csp_browser.py over every page). 'wasm-unsafe-eval' lets WebAssembly be
 # compiled, not JavaScript be evaluated: Streamlit's protobuf library (long.js) compiles a tiny
@@ -70,8 +64,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         " ".join(
             [
                 "script-src 'self' 'wasm-unsafe-eval'",
-                *inline_script_hashes(_streamlit_index()),
-                fonts.script_hash(),
+                *inline_script_hashes(streamlit_static_dir() / "index.html"),
+                page_head.script_hash(),
             ]
         ),
         "style-src 'self' 'unsafe-inline'",
@@ -277,5 +271,5 @@ def hardening(
         Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts)),
         Middleware(SecurityHeaders, replica=replica),
         Middleware(RefuseRoutes),
-        Middleware(fonts.LazyFonts),
+        Middleware(page_head.PageHead),
     ]

@@ -335,11 +335,14 @@ async def _send_plain(send: Send, status: int, text: bytes) -> None:
     await send({"type": "http.response.body", "body": text})
 
 
-def static_files(root: Path | None = None, warm: bool = True) -> Middleware:
-    """Return the middleware serving Streamlit's static folder; warm the page's files first."""
+def static_files(
+    root: Path | None = None, warm: bool = True, page: Callable[[bytes], bytes] = lambda b: b
+) -> Middleware:
+    """Return the middleware serving Streamlit's static folder; warm the files the page links
+    to first (the page as `page` makes it of Streamlit's `index.html`)."""
     store = StaticStore(root or streamlit_static_dir())
     if warm and "index.html" in store.paths:
-        store.warm(linked_files(store.paths["index.html"].read_bytes()))
+        store.warm(linked_files(page(store.paths["index.html"].read_bytes())))
     return Middleware(CompressedStaticFiles, store=store)
 
 
