@@ -200,12 +200,12 @@ def test_everyones_evaluation_shows_from_five_other_participants(monkeypatch, tm
     open_page(at, "evaluation")
     attest(at)
     submit_evaluation(at)
-    assert not figures(at) and not at.dataframe  # 4 others: one's answers could be worked out
+    assert not figures(at) and not at.table  # 4 others: one's answers could be worked out
     evaluated_by_peers(tmp_path, 1)
     evaluation_widgets.forget_results(MODULE)  # as the fifth one's own submission does
     open_page(at, "evaluation")
     (chart,) = figures(at)
-    assert chart["figure"]["data"] and len(at.dataframe) == 1
+    assert chart["figure"]["data"] and len(at.table) == 1
     assert all(s.text.rstrip(".") in chart["alt"] for s in MODULE.evaluation.statements)
 
 
@@ -236,7 +236,7 @@ def test_the_change_of_practice_statement_takes_i_already_do_this(monkeypatch, t
     at.button(key="eval_submit").click().run()
     assert not at.exception
     assert f"{statements['change_practice'].text} **I already do this**" in texts(at)
-    (table,) = at.dataframe
+    (table,) = at.table
     shown = table.value.set_index("Statement")
     row = shown.loc[statements["change_practice"].text]
     assert row["I already do this"] == 1 and row["Answered (n)"] == 5  # the 5 peers, not mine
