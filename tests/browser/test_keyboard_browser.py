@@ -138,7 +138,9 @@ def test_a_learner_completes_the_module_with_the_keyboard_alone(server, browser)
         expect(group.get_by_role("radio", name="Agree", exact=True)).to_be_checked()
     tab_to(page, "Submit", "button")
     page.keyboard.press("Enter")
-    expect(figure(page).get_by_role("heading", name="What participants said")).to_be_visible()
+    expect(figure(page).get_by_role("heading", name="What participants said")).to_be_visible(
+        timeout=TIMEOUT
+    )
 
     follow(page, "Next: opinion poll", "Your opinion")
     tab_to(page, "", "radio")
