@@ -37,6 +37,18 @@ def quiz_radio(at: AppTest):
     return radio
 
 
+def quiz_button(at: AppTest, kind: str):
+    """Return the post-test's one "check" or "next" button on the screen."""
+    (button,) = [b for b in at.button if b.key and b.key.startswith(f"quiz_{kind}_")]
+    return button
+
+
+def check(at: AppTest, option: str) -> AppTest:
+    """Choose `option` for the question on the screen and check it."""
+    quiz_radio(at).set_value(option)
+    return quiz_button(at, "check").click().run()
+
+
 def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
     at = fresh_app(monkeypatch, tmp_path)
     open_page(at, "article")
@@ -58,9 +70,7 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
             if n
             else next(o.key for o in question.options if o.key != question.correct)
         )
-        quiz_radio(at).set_value(chosen)
-        (check,) = [b for b in at.button if b.key and b.key.startswith("quiz_check_")]
-        check.click().run()
+        check(at, chosen)
         assert not at.exception
         shown = texts(at)
         assert ("Correct." in shown) if n else ("Not quite." in shown)
@@ -70,6 +80,7 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
         assert "](None)" not in shown  # a reference without a link shows none
         if source.doi:
             assert f"](https://doi.org/{source.doi})" in shown
+        quiz_button(at, "next").click().run()
     total = len(QUESTIONS)
     expected = round(100 * (total - 1) / total)
     assert f"Your score: {expected}%" in texts(at)
@@ -116,9 +127,8 @@ def test_the_result_shows_the_peers_average_without_the_learner(monkeypatch, tmp
     open_page(at, "quiz")  # the peers' totals are read here and kept for a few seconds
     at.button(key="quiz_start").click().run()
     for question in QUESTIONS:
-        quiz_radio(at).set_value(question.correct)
-        (check,) = [b for b in at.button if b.key and b.key.startswith("quiz_check_")]
-        check.click().run()
+        check(at, question.correct)
+        quiz_button(at, "next").click().run()
     assert "Your score: 100%" in texts(at)
     assert "Peers' average best score: 20%." in texts(at)  # 1 of 5 all right; not my 100 %
     quiz_widgets.forget_peers(MODULE)  # a fresher read of the totals counts me: still left out
@@ -190,12 +200,12 @@ def test_everyones_evaluation_shows_from_five_other_participants(monkeypatch, tm
     open_page(at, "evaluation")
     attest(at)
     submit_evaluation(at)
-    assert not html_charts(at) and not at.dataframe  # 4 others: one's answers could be worked out
+    assert not html_charts(at) and not at.table  # 4 others: one's answers could be worked out
     evaluated_by_peers(tmp_path, 1)
     evaluation_widgets.forget_results(MODULE)  # as the fifth one's own submission does
     open_page(at, "evaluation")
     (chart,) = html_charts(at)
-    assert len(at.dataframe) == 1
+    assert len(at.table) == 1
     assert all(s.text.rstrip(".") in chart for s in MODULE.evaluation.statements)
 
 
@@ -226,7 +236,7 @@ def test_the_change_of_practice_statement_takes_i_already_do_this(monkeypatch, t
     at.button(key="eval_submit").click().run()
     assert not at.exception
     assert f"{statements['change_practice'].text} **I already do this**" in texts(at)
-    (table,) = at.dataframe
+    (table,) = at.table
     shown = table.value.set_index("Statement")
     row = shown.loc[statements["change_practice"].text]
     assert row["I already do this"] == 1 and row["Answered (n)"] == 5  # the 5 peers, not mine
@@ -312,9 +322,7 @@ def test_a_wrong_answer_is_marked_wrong_and_the_right_one_right_each_in_words(
     question = QUESTIONS[0]
     options = {o.key: o for o in question.options}
     wrong = next(key for key in options if key != question.correct)
-    quiz_radio(at).set_value(wrong)
-    (check,) = [b for b in at.button if b.key and b.key.startswith("quiz_check_")]
-    check.click().run()
+    check(at, wrong)
     (mistake,), (right,) = at.error, at.success
     assert mistake.value.startswith("✗ **Not quite.**")
     assert options[wrong].explanation in mistake.value
@@ -322,3 +330,47 @@ def test_a_wrong_answer_is_marked_wrong_and_the_right_one_right_each_in_words(
     assert right.value.startswith("✓ **The right answer:")
     assert options[question.correct].explanation in right.value and "Source:" in right.value
     assert ".." not in right.value.replace("...", "")  # no doubled full stop
+
+
+def test_the_post_test_shows_one_question_per_screen_with_next_after_its_feedback(
+    monkeypatch, tmp_path
+):
+    """The quiz was one growing page: no Next, no "Question 2 of 4", the next one off screen."""
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "quiz")
+    attest(at)
+    at.button(key="quiz_start").click().run()
+    total = len(QUESTIONS)
+    for n, question in enumerate(QUESTIONS, 1):
+        assert [h.value for h in at.subheader] == [f"Question {n} of {total}"]
+        assert question.prompt in texts(at)
+        assert all(q.prompt not in texts(at) for q in QUESTIONS if q is not question)
+        assert len([r for r in at.radio if r.key.startswith("quiz_")]) == 1
+        check(at, question.correct)
+        assert not [r for r in at.radio if r.key.startswith("quiz_")]  # its feedback instead
+        assert [h.value for h in at.subheader] == [f"Question {n} of {total}"]
+        assert "Correct." in texts(at) and "Your score" not in texts(at)
+        label = "See my result" if n == total else "Next question"
+        assert quiz_button(at, "next").label == label
+        quiz_button(at, "next").click().run()
+        assert not at.exception
+    assert "Your score: 100%" in texts(at) and not at.subheader
+
+
+def test_the_question_on_screen_comes_from_the_stored_answers(monkeypatch, tmp_path):
+    """A new session (a reload) shows the first question not answered, and loses nothing."""
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "quiz")
+    attest(at)
+    engine, pid = resources.engine(), at.session_state["participant_id"]
+    attempt = quiz_store.start_attempt(engine, pid, MODULE.slug, "post")
+    first, second = QUESTIONS[0], QUESTIONS[1]
+    quiz_store.record_answer(engine, attempt.id, first.key, first.correct, True)
+    at.run()
+    assert [h.value for h in at.subheader] == [f"Question 2 of {len(QUESTIONS)}"]
+    assert second.prompt in texts(at) and first.prompt not in texts(at)
+    check(at, second.correct)
+    assert quiz_store.answers_of(engine, attempt.id) == {
+        first.key: first.correct,
+        second.key: second.correct,
+    }

@@ -156,7 +156,7 @@ def test_neutral_hover_reports_the_whole_neutral_share(evaluation_summary):
 def test_axis_shows_absolute_percentages(evaluation_summary):
     xaxis = evaluation_diverging(evaluation_summary).layout.xaxis
 
-    assert tuple(xaxis.range) == (-100, 100)
+    assert xaxis.range[0] == -xaxis.range[1]  # centred on neutral
     assert list(xaxis.tickvals) == [-100, -50, 0, 50, 100]
     assert list(xaxis.ticktext) == ["100%", "50%", "0", "50%", "100%"]
 
@@ -179,3 +179,37 @@ def test_component_arguments_keep_a_spliced_figure_exactly_as_made(poll_results)
     assert json.loads(spec) == {"heading": 'Ünïcode "quoted"', "n": 3, "figure": json.loads(figure)}
     assert json.loads(json_object({}, figure=figure)) == {"figure": json.loads(figure)}
     assert json.loads(json_object({"n": 1})) == {"n": 1}
+
+
+def _stacks(fig) -> tuple[float, float]:
+    """Return how far the bars reach to the left (negative) and to the right."""
+    rows = range(len(fig.data[0].x))
+    left = min(sum(min(t.x[row], 0) for t in fig.data) for row in rows)
+    right = max(sum(max(t.x[row], 0) for t in fig.data) for row in rows)
+    return left, right
+
+
+def test_the_axis_reaches_past_the_longest_bar_on_either_side(evaluation_summary):
+    """A statement everyone strongly agreed with ran into the right edge of the plot."""
+    everyone = evaluation_summary.copy()
+    everyone.loc[0, ["pct_1", "pct_2", "pct_3", "pct_4", "pct_5"]] = [0.0, 0.0, 0.0, 0.0, 100.0]
+    everyone.loc[1, ["pct_1", "pct_2", "pct_3", "pct_4", "pct_5"]] = [50.1, 50.0, 0.0, 0.0, 0.0]
+    fig = evaluation_diverging(everyone)  # 100 % to the right; 100.1 % (rounded) to the left
+    left, right = _stacks(fig)
+    low, high = fig.layout.xaxis.range
+
+    assert (left, right) == (-100.1, 100.0)
+    assert low < left and high > right  # room beyond the longest bar, for it and its tick
+    assert -100 in fig.layout.xaxis.tickvals and 100 in fig.layout.xaxis.tickvals
+
+
+def test_the_legend_is_placed_above_the_plot_area_in_the_frames_own_coordinates(
+    evaluation_summary,
+):
+    """The legend lay over the first bar: placed in the plot's coordinates at its top edge,
+    Plotly did not keep room for it."""
+    legend = evaluation_diverging(evaluation_summary).layout.legend
+
+    assert (legend.xref, legend.yref) == ("container", "container")
+    assert (legend.y, legend.yanchor) == (1, "top")  # the frame's top, the plot below it
+    assert (legend.x, legend.xanchor, legend.orientation) == (0, "left", "h")

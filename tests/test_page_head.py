@@ -18,7 +18,9 @@ def test_each_element_comes_with_its_imports_but_not_what_the_page_links(tmp_pat
     (js / "index.AAA.js").write_text('import"./react.BBB.js";')
     (js / "react.BBB.js").write_text("")
     (js / "Radio.CCC.js").write_text('import{a}from"./react.BBB.js";import"./label.DDD.js";')
-    (js / "label.DDD.js").write_text('import{b} from "./shared.EEE.js";const x=import("./lazy.F.js")')
+    (js / "label.DDD.js").write_text(
+        'import{b} from "./shared.EEE.js";const x=import("./lazy.F.js")'
+    )
     (js / "shared.EEE.js").write_text("")
     (js / "lazy.F.js").write_text("")
     with caplog.at_level(logging.WARNING):

@@ -8,10 +8,12 @@ from rounds.content.loader import load_catalog
 from rounds.rules.quiz import (
     MIN_PEERS,
     Score,
+    Screen,
     best,
     is_passing,
     is_valid_answer,
     mean_percent,
+    post_screen,
     score,
     shuffled_options,
 )
@@ -58,6 +60,34 @@ def test_only_real_question_option_pairs_are_valid():
     assert is_valid_answer(QUIZ, question.key, question.correct)
     assert not is_valid_answer(QUIZ, question.key, "made_up")
     assert not is_valid_answer(QUIZ, "no_such_question", question.correct)
+
+
+KEYS = ["q1", "q2", "q3", "q4"]
+
+
+def test_the_screen_is_the_first_question_not_answered_in_the_quizs_order():
+    assert post_screen(KEYS, {}, None, False) == Screen("question", 0, 4)
+    assert post_screen(KEYS, {"q1": "a"}, None, False) == Screen("question", 1, 4)
+    assert post_screen(KEYS, {"q1": "a"}, None, False).number == 2  # "Question 2 of 4"
+    # Answered out of order (another tab, an older version): the gap comes first.
+    assert post_screen(KEYS, {"q1": "a", "q3": "b"}, None, False) == Screen("question", 1, 4)
+
+
+def test_a_checked_answer_keeps_its_feedback_until_next():
+    assert post_screen(KEYS, {"q1": "a"}, "q1", False) == Screen("feedback", 0, 4)
+    every = dict.fromkeys(KEYS, "a")
+    assert post_screen(KEYS, every, "q4", True) == Screen("feedback", 3, 4)  # then the result
+    assert post_screen(KEYS, every, None, True).kind == "result"
+    # Feedback only for a stored answer to a question of this quiz: a stale or foreign key is
+    # ignored and the first unanswered question shows.
+    assert post_screen(KEYS, {"q1": "a"}, "q2", False) == Screen("question", 1, 4)
+    assert post_screen(KEYS, {"q1": "a"}, "gone", False) == Screen("question", 1, 4)
+
+
+def test_the_end_of_an_attempt_comes_from_its_stored_finish():
+    every = dict.fromkeys(KEYS, "a")
+    assert post_screen(KEYS, every, None, False).kind == "unfinished"  # a finish never written
+    assert post_screen([*KEYS, "q5"], every, None, True).kind == "result"  # a question added
 
 
 def test_peer_average_is_hidden_under_five_peers():

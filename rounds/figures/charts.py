@@ -46,6 +46,9 @@ _INK = "#222222"
 _WRAP = 40
 
 
+_AXIS_PAD = 0.08  # the diverging chart's axis runs this much past its longest bar
+
+
 def wrap_label(text: object, width: int = _WRAP) -> str:
     """Wrap text at `width` characters, escape it and join the lines with <br>."""
     lines = textwrap.wrap(str(text), width) or [""]
@@ -122,7 +125,6 @@ def evaluation_diverging(summary: pd.DataFrame) -> go.Figure:
             x=values,
             y=positions,
             marker={"color": AGREEMENT_COLOURS[level], "line": {"color": "#FFFFFF", "width": 1}},
-            legendgroup=str(level),
             legendrank=level,
             showlegend=legend,
             customdata=[[p, n] for p, n in zip(pct[level], answered, strict=True)],
@@ -142,25 +144,35 @@ def evaluation_diverging(summary: pd.DataFrame) -> go.Figure:
         bar(1, [-value for value in pct[1]], legend=True),
         bar(5, pct[5], legend=True),
     ]
+    # The axis reaches past the longest bar on either side (rounded shares may add up to a
+    # little over 100 %), so no bar runs into the frame's edge and the end ticks keep their text.
+    left = max((sum(side) for side in zip(pct[1], pct[2], neutral_half, strict=True)), default=0)
+    right = max((sum(side) for side in zip(pct[4], pct[5], neutral_half, strict=True)), default=0)
+    reach = max(100.0, left, right) * (1 + _AXIS_PAD)
     fig = go.Figure(traces)
     fig.update_layout(
         title=None,
         barmode="relative",
         font={"size": 14, "color": _INK},
-        margin={"l": 8, "r": 8, "t": 8, "b": 8},
-        height=140 + 56 * max(len(statements), 1),
+        margin={"l": 8, "r": 24, "t": 8, "b": 8},
+        height=180 + 56 * max(len(statements), 1),
         plot_bgcolor="#FFFFFF",
         paper_bgcolor="#FFFFFF",
+        # Above the plot area, across the whole frame (as many entries a row as fit): placed in
+        # the frame's own coordinates, Plotly widens the top margin to hold it, so it never lies
+        # over the first bar nor the statements' labels.
         legend={
             "orientation": "h",
             "traceorder": "normal",
-            "x": 0.5,
-            "xanchor": "center",
-            "y": 1.0,
-            "yanchor": "bottom",
+            "xref": "container",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
         },
         xaxis={
-            "range": [-100, 100],
+            "range": [-reach, reach],
             "tickmode": "array",
             "tickvals": [-100, -50, 0, 50, 100],
             "ticktext": ["100%", "50%", "0", "50%", "100%"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from rounds.content.schema import Option, Question, Quiz
@@ -23,6 +23,48 @@ class Score:
     def percent(self) -> int:
         """Return the score as a whole percentage."""
         return round(100 * self.correct / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the after-reading test shows now: one question, its feedback, or the end.
+
+    `kind` is "question" (answer it), "feedback" (its answer checked, a Next button below),
+    "unfinished" (every answer stored but the attempt never finished) or "result".
+    `index` is the question's place in the quiz (0-based) for the first two kinds.
+    """
+
+    kind: str
+    index: int
+    total: int
+
+    @property
+    def number(self) -> int:
+        """Return the question's number as the learner reads it ("Question 2 of 4")."""
+        return self.index + 1
+
+
+def post_screen(
+    question_keys: Sequence[str],
+    answered: Collection[str],
+    reviewing: str | None,
+    finished: bool,
+) -> Screen:
+    """Return the screen to show, from the attempt's stored answers.
+
+    `reviewing` is the question whose answer was just checked and whose feedback stays on the
+    screen until Next: the only part not read from stored rows (a reload drops it and lands on
+    the first unanswered question, or the result). Questions come in the quiz's order.
+    """
+    total = len(question_keys)
+    if reviewing in answered and reviewing in question_keys:
+        return Screen("feedback", list(question_keys).index(reviewing), total)
+    if finished:  # a finished attempt is over, even if the quiz has gained a question since
+        return Screen("result", total - 1, total)
+    index = next((i for i, key in enumerate(question_keys) if key not in answered), None)
+    if index is None:
+        return Screen("unfinished", total - 1, total)
+    return Screen("question", index, total)
 
 
 def shuffled_options(question: Question, seed: int) -> list[Option]:

@@ -137,6 +137,8 @@ def _read_results(module: Module) -> tuple[str, pa.Table, int] | None:
             "skipped": "Skipped",
         }
     )
+    # Shown as written ("66.7", "100"): a static table would print every float to 4 decimals.
+    table["% agree"] = [f"{value:g}" for value in summary["pct_agree"]]
     for value, label in SCALE.items():
         table[label] = summary[f"count_{value}"]
     for label in summary["extra_label"].dropna().unique():  # "I already do this", where asked
@@ -167,7 +169,9 @@ def draw_results(module: Module) -> None:
         return
     chart, table, left_out = results
     st.html(chart)  # no plotly.js on a learner's page; its heading: "What participants said"
-    st.dataframe(table, hide_index=True, width="stretch")
+    # A static table: its cells wrap, so every column fits the page's width (a data frame of
+    # ten columns scrolled sideways, its last ones cut off at the right edge).
+    st.table(table, hide_index=True, alt="What participants said, as numbers")
     if left_out:
         st.caption(
             f"Statements fewer than {MIN_PEERS} other participants answered are not shown yet."

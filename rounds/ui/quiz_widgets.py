@@ -9,11 +9,22 @@ import streamlit as st
 from rounds import resources
 from rounds.content.article import reference_links
 from rounds.content.schema import Module, Question
-from rounds.rules.quiz import Score, best, is_correct, is_passing, is_valid_answer, mean_percent
+from rounds.rules.quiz import (
+    Score,
+    Screen,
+    best,
+    is_correct,
+    is_passing,
+    is_valid_answer,
+    mean_percent,
+    post_screen,
+)
 from rounds.rules.quiz import shuffled_options as shuffled
 from rounds.store import quiz as store
 from rounds.store.engine import utcnow
+from rounds.store.quiz import Attempt
 from rounds.store.standing import Standing
+from rounds.ui.focus_component import focus_heading
 from rounds.ui.outage import guarded_write
 from rounds.ui.shared import Shared
 from rounds.ui.tracking import participant, record
@@ -113,6 +124,7 @@ def _check(module: Module, attempt_id: int, question: Question) -> None:
     # The answer and, with the last one, the attempt's end: one transaction, all or nothing.
     if store.answer(resources.engine(), attempt_id, question.key, option, right, total):
         record(module.slug, "post_finished")
+    st.session_state[_review_key(attempt_id)] = question.key  # its feedback, until Next
 
 
 @guarded_write("quiz_error", "Your result")
@@ -139,8 +151,70 @@ def _feedback(module: Module, question: Question, chosen: str) -> None:
     st.success(f"✓ **The right answer: {answer}.** {correct.explanation}\n\n{source}")
 
 
+def _review_key(attempt_id: int) -> str:
+    return f"quiz_review_{attempt_id}"
+
+
+def _next(attempt_id: int, question: Question) -> None:
+    """Leave the feedback of `question` for the next question (or the result); once only.
+
+    Which question comes next is read from the stored answers: this only closes the feedback.
+    A second click finds it closed already and does nothing.
+    """
+    if st.session_state.get(_review_key(attempt_id)) == question.key:
+        del st.session_state[_review_key(attempt_id)]
+
+
+def _draw_question(module: Module, attempt: Attempt, screen: Screen) -> None:
+    question = module.quiz.questions[screen.index]
+    st.subheader(f"Question {screen.number} of {screen.total}", anchor=_anchor(screen))
+    st.markdown(question.prompt)
+    labels = {o.key: o.text for o in shuffled(question, attempt.seed)}
+    st.radio(
+        "Your answer",
+        list(labels),
+        format_func=labels.get,
+        index=None,
+        key=_answer_key(attempt.id, question),
+    )
+    st.button(
+        "Check my answer",
+        type="primary",
+        on_click=_check,
+        args=(module, attempt.id, question),
+        key=f"quiz_check_{attempt.id}",
+    )
+    if error := st.session_state.get("quiz_error"):
+        st.warning(error)
+
+
+def _draw_feedback(module: Module, attempt: Attempt, screen: Screen, chosen: str) -> None:
+    question = module.quiz.questions[screen.index]
+    st.subheader(f"Question {screen.number} of {screen.total}", anchor=_anchor(screen))
+    text = next(o.text for o in question.options if o.key == chosen)
+    st.markdown(f"{question.prompt}\n\nYour answer: *{text}*")
+    _feedback(module, question, chosen)
+    last = screen.number == screen.total
+    st.button(
+        "See my result" if last else "Next question",
+        type="primary",
+        on_click=_next,
+        args=(attempt.id, question),
+        key=f"quiz_next_{attempt.id}",
+    )
+
+
+def _anchor(screen: Screen) -> str:
+    return f"quiz-question-{screen.number}"
+
+
 def draw_posttest(module: Module, stored: Standing) -> None:
-    """Draw the after-reading test, one question at a time, with feedback after each."""
+    """Draw the after-reading test, one question per screen, with feedback and Next after each.
+
+    Which question is on screen comes from the attempt's stored answers (the first one not
+    answered), so a reload loses nothing; only the feedback of the answer just checked is kept
+    in the session until Next.
+    """
     attempt = stored.latest("post")
     if attempt is None:
         st.button(
@@ -152,7 +226,16 @@ def draw_posttest(module: Module, stored: Standing) -> None:
         )
         return
     answers = stored.answers.get(attempt.id, {})
-    if not attempt.finished and len(answers) >= len(module.quiz.questions):
+    screen = post_screen(
+        [q.key for q in module.quiz.questions],
+        answers,
+        st.session_state.get(_review_key(attempt.id)),
+        attempt.finished,
+    )
+    if screen.kind == "result":
+        draw_result(module, stored)
+        return
+    if screen.kind == "unfinished":
         # Answered in full but never finished (an older version wrote in several steps and the
         # database failed between them): let the learner finish it rather than fail the page.
         st.info("All your answers are saved.")
@@ -164,33 +247,14 @@ def draw_posttest(module: Module, stored: Standing) -> None:
             key="quiz_finish",
         )
         return
-    for n, question in enumerate(module.quiz.questions, 1):
-        heading = f"**Question {n} of {len(module.quiz.questions)}.** {question.prompt}"
-        if question.key in answers:
-            chosen = next(o.text for o in question.options if o.key == answers[question.key])
-            st.markdown(f"{heading}\n\nYour answer: *{chosen}*")
-            _feedback(module, question, answers[question.key])
-            continue
-        st.markdown(heading)
-        labels = {o.key: o.text for o in shuffled(question, attempt.seed)}
-        st.radio(
-            "Your answer",
-            list(labels),
-            format_func=labels.get,
-            index=None,
-            key=_answer_key(attempt.id, question),
-        )
-        st.button(
-            "Check my answer",
-            type="primary",
-            on_click=_check,
-            args=(module, attempt.id, question),
-            key=f"quiz_check_{attempt.id}",
-        )
-        if error := st.session_state.get("quiz_error"):
-            st.warning(error)
-        return
-    draw_result(module, stored)
+    if screen.kind == "feedback":
+        question = module.quiz.questions[screen.index]
+        _draw_feedback(module, attempt, screen, answers[question.key])
+    else:
+        _draw_question(module, attempt, screen)
+    # Keyboard focus and the screen's top on the new question's heading, once per screen.
+    step = f"{attempt.id}:{screen.number}:{screen.kind}"
+    focus_heading(_anchor(screen), step, key="quiz_focus")
 
 
 # Every participant's best result, counted once per module and shared by this process's learners

@@ -29,7 +29,7 @@ CHARTS = """() => {
       || (holder && holder.closest('[data-testid=stElementContainer]'));
     let after = box ? box.nextElementSibling : null, frame = null, caption = null;
     for (; after; after = after.nextElementSibling) {
-      frame = frame || after.querySelector('[data-testid=stDataFrame]');
+      frame = frame || after.querySelector('[data-testid=stDataFrame], [data-testid=stTable]');
       caption = caption || after.querySelector('[data-testid=stCaptionContainer]');
     }
     const table = frame && frame.querySelector('table');  // drawn once its tab is shown

@@ -84,18 +84,31 @@ def pass_gate_by_keyboard(page: Page) -> None:
     page.keyboard.press("Enter")
 
 
+def focus_lands_on(page: Page, heading: str) -> None:
+    """Wait until the keyboard focus is on the heading (moved there by the page itself)."""
+    page.wait_for_function(
+        "name => document.activeElement.innerText.trim() === name", arg=heading, timeout=TIMEOUT
+    )
+
+
 def answer_quiz_by_keyboard(page: Page) -> None:
     tab_to(page, "Start the self-assessment")
     page.keyboard.press("Enter")
-    for question in QUESTIONS:
+    for n, question in enumerate(QUESTIONS, 1):
         correct = next(o for o in question.options if o.key == question.correct)
         expect(page.get_by_text(question.prompt)).to_be_visible(timeout=TIMEOUT)
         settle(page)
-        tab_to(page, "", "radio", backwards=True)  # into the answer group, from wherever focus is
+        heading = f"Question {n} of {len(QUESTIONS)}"
+        focus_lands_on(page, heading)  # each new question takes the focus: Tab goes on from it
+        tab_to(page, "", "radio")
         arrow_to(page, correct.text)
         tab_to(page, "Check my answer")
         page.keyboard.press("Enter")
         expect(page.get_by_text(f"Correct. {correct.explanation}")).to_be_visible()
+        settle(page)
+        focus_lands_on(page, heading)  # the feedback's, read from the top
+        tab_to(page, "See my result" if n == len(QUESTIONS) else "Next question")
+        page.keyboard.press("Enter")
     expect(page.get_by_text("Your score: 100%")).to_be_visible()
 
 

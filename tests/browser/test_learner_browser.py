@@ -46,12 +46,15 @@ def test_one_learner_completes_the_module_and_downloads_the_certificate(server, 
 
     open_module_page(page, server, "quiz")
     page.get_by_role("button", name="Start the self-assessment").click()
-    for question in QUESTIONS:
+    for n, question in enumerate(QUESTIONS, 1):
         correct = next(o for o in question.options if o.key == question.correct)
         expect(page.get_by_text(question.prompt)).to_be_visible()
         choose(page, "Your answer", correct.text)
         page.get_by_role("button", name="Check my answer").click()
         expect(page.get_by_text(f"Correct. {correct.explanation}")).to_be_visible()
+        page.get_by_role(
+            "button", name="See my result" if n == len(QUESTIONS) else "Next question"
+        ).click()
     expect(page.get_by_text("Your score: 100%")).to_be_visible()
     expect(page.get_by_text("Passed")).to_be_visible()
 

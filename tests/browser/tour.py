@@ -117,9 +117,16 @@ def _quiz_feedback(page: Page, base: str) -> None:
     answer(page, 0, right=False)
 
 
+def _next(page: Page) -> None:
+    """Leave a question's feedback: the next question, or the result after the last."""
+    page.get_by_role("button", name=re.compile("^(Next question|See my result)$")).click()
+
+
 def _quiz_result(page: Page, base: str) -> None:
+    _next(page)
     for index in range(1, len(QUESTIONS)):
         answer(page, index, right=True)
+        _next(page)
     shown(page.get_by_text("Your score:"))
 
 
