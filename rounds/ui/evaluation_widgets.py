@@ -107,6 +107,15 @@ def draw_form(module: Module, stored: dict[str, int | None]) -> bool:
     return False
 
 
+def answer_counts(row: dict) -> str:
+    """Say how many chose each answer to a statement (a row of `summarise`), in scale order,
+    then its own answer where it has one, then how many skipped it."""
+    counts = [f"{label} {row[f'count_{value}']}" for value, label in SCALE.items()]
+    if isinstance(row.get("extra_label"), str):  # "I already do this", where asked
+        counts.append(f"{row['extra_label']} {int(row['extra'])}")
+    return ", ".join(counts) + f"; skipped {row['skipped']}"
+
+
 def describe_summary(summary: pd.DataFrame) -> str:
     """Say the evaluation chart's numbers in sentences (its text equivalent for screen readers)."""
     sentences = []
@@ -129,21 +138,15 @@ def _read_results(module: Module) -> tuple[str, pa.Table, int] | None:
     summary = shown_to_learners(everyone)
     if summary.empty:
         return None
-    table = summary[["statement", "n", "pct_agree", "skipped"]].rename(
-        columns={
-            "statement": "Statement",
-            "n": "Answered (n)",
-            "pct_agree": "% agree",
-            "skipped": "Skipped",
-        }
+    table = summary[["statement", "n", "pct_agree"]].rename(
+        columns={"statement": "Statement", "n": "Answered (n)", "pct_agree": "% agree"}
     )
     # Shown as written ("66.7", "100"): a static table would print every float to 4 decimals.
     table["% agree"] = [f"{value:g}" for value in summary["pct_agree"]]
-    for value, label in SCALE.items():
-        table[label] = summary[f"count_{value}"]
-    for label in summary["extra_label"].dropna().unique():  # "I already do this", where asked
-        mine = summary["extra_label"] == label
-        table[label] = summary["extra"].where(mine).astype("Int64")
+    # Each statement's counts in one column of words that wrap: a column per level (and one for
+    # a statement's own answer, one for skips) made the table too wide for the page, cut off at
+    # its right; four columns fit a phone's width too.
+    table["Answers"] = [answer_counts(row) for row in summary.to_dict("records")]
     chart = agreement_html(summary, describe_summary(summary), heading="What participants said")
     return chart, arrow_table(table), len(everyone) - len(summary)
 
