@@ -96,10 +96,13 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
     open_page(at, "completion")
     assert not at.exception
     assert "You have completed this module." in texts(at)
-    assert len(at.get("download_button")) == 0
-    at.text_input(key="cert_name").input("Dr Ada Example")
-    at.button(key="cert_prepare").click().run()
-    assert len(at.get("download_button")) == 1
+    # One step: one download button, live once a name is typed; no "Prepare" button before it.
+    (download,) = at.get("download_button")
+    assert download.proto.label == "Download my certificate (PDF)" and download.proto.disabled
+    assert [b.key for b in at.button if b.key and b.key.startswith("cert_")] == []
+    at.text_input(key="cert_name").input("Dr Ada Example").run()
+    (download,) = at.get("download_button")
+    assert not download.proto.disabled and download.proto.deferred_file_id  # built on press
 
 
 def test_the_result_shows_the_peers_average_without_the_learner(monkeypatch, tmp_path):
