@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
@@ -254,9 +255,13 @@ def test_the_article_shows_accreditation_and_disclosures_before_the_content(monk
     ):
         assert expected in shown[front]
     article = shown[body]
-    assert "NEJMoa2312948](https://doi.org/10.1056/NEJMoa2312948)" in article  # label: doi:...
-    assert "[PMID 39047240](https://pubmed.ncbi.nlm.nih.gov/39047240/)" in article
-    assert "?term=" not in article
+    references = "\n".join(html.unescape(e.proto.body) for e in at.get("html"))
+    doi = 'href="https://doi.org/10.1056/NEJMoa2312948"'
+    assert f'{doi} target="_blank" rel="noopener noreferrer">DOI 10.1056/NEJMoa2312948</a>' in (
+        references
+    )
+    assert ">PubMed 39047240</a>" in references and ">Link</a>" not in references
+    assert "?term=" not in article + references
     key_data = article.split("## Key data")[1].split("## Key learning")[0]
     assert key_data.count("Off-label]") == 2  # dose capping; Erwinia for silent inactivation
 
