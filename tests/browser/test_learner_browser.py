@@ -58,7 +58,7 @@ def test_one_learner_completes_the_module_and_downloads_the_certificate(server, 
     for statement in MODULE.evaluation.statements:
         choose(page, statement.text, "Agree")
     page.get_by_role("button", name="Submit").click()
-    expect(figure(page).get_by_text("What participants said")).to_be_visible()
+    expect(figure(page).get_by_text("What participants said")).to_be_visible(timeout=60_000)
 
     open_module_page(page, server, "poll")
     expect(page.get_by_text("Module progress: 4 of 5 steps done")).to_be_visible()
