@@ -126,6 +126,9 @@ def _site_url() -> str:
 
 
 def completed_on(progress: Progress) -> dt.date:
-    """Return the date this participant first completed the module (today if not recorded)."""
+    """Return the date (UTC, as stored) this participant first completed the module.
+
+    Today's, on the run that records the completion (its event is stored as the page draws).
+    """
     first = progress.stored.events.get(COMPLETED)
-    return first[0].date() if first else dt.date.today()
+    return first[0].date() if first else dt.datetime.now(dt.UTC).date()
