@@ -93,13 +93,13 @@ def _url_name(url: str) -> str:
 def link_names(ref: Reference) -> list[tuple[str, str]]:
     """Return (name, URL) for each of a reference's links, each name saying where it leads."""
     names = []
-    for label, url in ref.links():
-        if url.startswith("https://doi.org/"):
+    for _, url in ref.links():  # doi.org, PubMed, then the reference's own URL
+        if ref.doi and url == f"https://doi.org/{ref.doi}":
             names.append((f"DOI {ref.doi}", url))
-        elif url.startswith("https://pubmed.ncbi.nlm.nih.gov/"):
+        elif ref.pmid and url == f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/":
             names.append((f"PubMed {ref.pmid}", url))
         else:
-            names.append((_url_name(url) if label == "Link" else label, url))
+            names.append((_url_name(url), url))
     return names
 
 
