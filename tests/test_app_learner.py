@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ from rounds.content.loader import load_catalog
 from rounds.rules.educator import ENV_HASH, hash_password
 from rounds.rules.evaluation import EXTRA
 from rounds.store import quiz as quiz_store
+from rounds.store.certificates import issue_certificate
 from rounds.store.engine import open_engine
 from rounds.store.evaluation import save_evaluation
 from rounds.store.participants import new_participant_id, record_attestation
@@ -104,6 +106,11 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
     at.text_input(key="cert_name").input("Dr Ada Example").run()
     (download,) = at.get("download_button")
     assert not download.proto.disabled and download.proto.deferred_file_id  # built on press
+    assert "Your certificate id" not in texts(at)  # issued on the first download, not before
+    pid = at.session_state["participant_id"]
+    issued = issue_certificate(resources.engine(), pid, MODULE.slug, dt.date(2026, 12, 2))
+    open_page(at, "completion")  # back for another copy
+    assert f"Your certificate id is {issued.id}; an educator can check it at" in texts(at)
 
 
 def test_the_result_shows_the_peers_average_without_the_learner(monkeypatch, tmp_path):

@@ -44,7 +44,8 @@ def _row(found) -> Certificate:
     )
 
 
-def _existing(engine: Engine, participant_id: str, module: str) -> Certificate | None:
+def certificate_for(engine: Engine, participant_id: str, module: str) -> Certificate | None:
+    """Return this participant's certificate for `module`, or None if none was issued yet."""
     with engine.connect() as conn:
         found = conn.execute(
             select(certificates).where(
@@ -63,7 +64,7 @@ def issue_certificate(
     however often, and from however many sessions at once.
     """
     for _ in range(_TRIES):
-        found = _existing(engine, participant_id, module)
+        found = certificate_for(engine, participant_id, module)
         if found:
             return found
         try:
@@ -80,7 +81,7 @@ def issue_certificate(
         except IntegrityError:  # issued at the same moment elsewhere, or the id was taken
             continue
         log.info("certificate issued: module=%s", module)
-    found = _existing(engine, participant_id, module)
+    found = certificate_for(engine, participant_id, module)
     if found is None:
         raise RuntimeError(f"could not issue a certificate for module {module!r}")
     return found

@@ -19,7 +19,7 @@ from rounds import resources
 from rounds.content.schema import Module
 from rounds.documents.certificate import NAME_LIMIT, certificate_pdf
 from rounds.rules.progress import COMPLETED, Progress
-from rounds.store.certificates import issue_certificate
+from rounds.store.certificates import certificate_for, issue_certificate
 from rounds.store.engine import DATABASE_ERRORS
 from rounds.ui.tracking import participant, record_once_per_session
 from rounds.web.routes import verify_path
@@ -47,6 +47,12 @@ def draw_certificate(module: Module, progress: Progress) -> None:
     st.subheader("Certificate of completion")
     if not module.accreditation.is_accredited:
         st.caption("This activity is not accredited: the certificate records completion only.")
+    issued = certificate_for(resources.engine(), participant(), module.slug)
+    if issued:  # a learner back for another copy: the same id, which an educator can check
+        st.caption(
+            f"Your certificate id is {issued.id}; an educator can check it at "
+            f"{_site_url()}{verify_path(issued.id)}. A new download keeps it."
+        )
     _draw_download(module, completed_on(progress), progress.best_post.percent)
 
 
