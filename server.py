@@ -15,7 +15,7 @@ from rounds.rules.progress import poll_id
 from rounds.ui.server_socket import refuse_large_client_frames, send_small_messages_at_once
 from rounds.web import page_head
 from rounds.web.live import LiveFeed
-from rounds.web.routes import attestation_routes, join_routes, live_routes
+from rounds.web.routes import attestation_routes, join_routes, live_routes, verify_routes
 from rounds.web.security import allowed_hosts, connection_ceilings, hardening
 from rounds.web.static import static_files
 
@@ -34,6 +34,12 @@ def known_polls() -> set[str]:
     return {poll_id(m.module) for m in modules if m.module.poll}
 
 
+def module_title(slug: str) -> str | None:
+    """Return the title of the module with this slug in content/ (None if it is gone)."""
+    found = resources.catalog().get(slug)
+    return found.module.title if found else None
+
+
 app = st.App(
     "app.py",
     routes=[
@@ -41,6 +47,7 @@ app = st.App(
             settings.secret_key, resources.engine, secure=settings.public_url_is_https
         ),
         *join_routes(),
+        *verify_routes(resources.engine, module_title),
         *live_routes(LiveFeed(resources.engine), known_polls, settings.secret_key),
     ],
     middleware=[

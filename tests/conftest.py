@@ -102,7 +102,8 @@ def as_pre_alembic(conn, version: int) -> None:
 
     (The caller then takes out what that version did not have yet.)
     """
-    for table in ("alembic_version", "used_tokens", "throttle", "educator_sessions"):
+    tables = ("alembic_version", "certificates", "used_tokens", "throttle", "educator_sessions")
+    for table in tables:
         conn.execute(text(f"DROP TABLE {table}"))
     conn.execute(
         text("CREATE TABLE schema_info (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from rounds.content.loader import load_catalog
 from rounds.rules.educator import ENV_HASH, hash_password
 from rounds.rules.lifecycle import PollState
 from rounds.rules.progress import poll_id
+from rounds.store.certificates import issue_certificate
 from rounds.store.engine import open_engine
 from rounds.store.evaluation import save_evaluation
 from rounds.store.participants import new_participant_id, record_attestation
@@ -135,7 +138,7 @@ def test_dashboard_loads_on_an_empty_database(monkeypatch, tmp_path, configured)
     assert f"{site.name} · for educators" in texts(at)
     assert site.translation_notice not in texts(at) and site.support.title not in texts(at)
     views = at.button_group(key="dash_tab")
-    assert views.options == ["Funnel", "Learning", "Evaluation", "Poll", "Exports"]
+    assert views.options == ["Funnel", "Learning", "Evaluation", "Poll", "Exports", "Certificates"]
     assert len(at.get("download_button")) == 0  # only the open tab is drawn (and read)
     for tab in ["Learning", "Evaluation", "Poll", "Exports"]:
         at.session_state["dash_tab"] = tab
@@ -267,3 +270,28 @@ def test_dashboard_figures_are_kept_for_a_while_and_refresh_reads_them_again(
     assert funnel_counts(at.run())["voted"] == 3  # the same snapshot, as the caption says
     at.button(key="dash_refresh").click().run()
     assert funnel_counts(at)["voted"] == 5
+
+
+def test_an_educator_checks_certificate_ids_on_the_dashboard(monkeypatch, tmp_path, configured):
+    engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    pid = new_participant_id()
+    record_attestation(engine, pid, "v1", "nurse", None)
+    issued = issue_certificate(engine, pid, MODULE.slug, dt.date(2026, 11, 30))
+    at = open_tab(dashboard(monkeypatch, tmp_path), "Certificates")
+    assert not at.exception and "Verify a certificate" in texts(at)
+
+    def check(typed: str):
+        at.text_input(key="dash_certificate_id").input(typed)
+        at.button(key="dash_certificate_check").click().run()
+        assert not at.exception
+        return at
+
+    shown = check(f" {issued.id.lower()} ")
+    title = " ".join(MODULE.title.split())
+    assert [s.value for s in shown.success] == [
+        f"Valid: {title}, completed 30 November 2026 (id {issued.id})."
+    ]
+    forged = "RND-0000-0000" if issued.id != "RND-0000-0000" else "RND-0000-0001"
+    assert check(forged).warning[0].value.startswith("Not found")
+    assert not at.success
+    assert "RND-7KQ2-M9XD" in check("<b>RND-1</b>").error[0].value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import shutil
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from rounds.content.loader import load_catalog
 from rounds.rules.educator import ENV_HASH, hash_password
 from rounds.rules.evaluation import EXTRA
 from rounds.store import quiz as quiz_store
+from rounds.store.certificates import issue_certificate
 from rounds.store.engine import open_engine
 from rounds.store.evaluation import save_evaluation
 from rounds.store.participants import new_participant_id, record_attestation
@@ -107,10 +110,18 @@ def test_full_learner_path_from_gate_to_certificate(monkeypatch, tmp_path):
     open_page(at, "completion")
     assert not at.exception
     assert "You have completed this module." in texts(at)
-    assert len(at.get("download_button")) == 0
-    at.text_input(key="cert_name").input("Dr Ada Example")
-    at.button(key="cert_prepare").click().run()
-    assert len(at.get("download_button")) == 1
+    # One step: one download button, live once a name is typed; no "Prepare" button before it.
+    (download,) = at.get("download_button")
+    assert download.proto.label == "Download my certificate (PDF)" and download.proto.disabled
+    assert [b.key for b in at.button if b.key and b.key.startswith("cert_")] == []
+    at.text_input(key="cert_name").input("Dr Ada Example").run()
+    (download,) = at.get("download_button")
+    assert not download.proto.disabled and download.proto.deferred_file_id  # built on press
+    assert "Your certificate id" not in texts(at)  # issued on the first download, not before
+    pid = at.session_state["participant_id"]
+    issued = issue_certificate(resources.engine(), pid, MODULE.slug, dt.date(2026, 12, 2))
+    open_page(at, "completion")  # back for another copy
+    assert f"Your certificate id is {issued.id}; an educator can check it at" in texts(at)
 
 
 def test_the_result_shows_the_peers_average_without_the_learner(monkeypatch, tmp_path):
@@ -263,9 +274,13 @@ def test_the_article_shows_accreditation_and_disclosures_before_the_content(monk
     ):
         assert expected in shown[front]
     article = shown[body]
-    assert "NEJMoa2312948](https://doi.org/10.1056/NEJMoa2312948)" in article  # label: doi:...
-    assert "[PMID 39047240](https://pubmed.ncbi.nlm.nih.gov/39047240/)" in article
-    assert "?term=" not in article
+    references = "\n".join(html.unescape(e.proto.body) for e in at.get("html"))
+    doi = 'href="https://doi.org/10.1056/NEJMoa2312948"'
+    assert f'{doi} target="_blank" rel="noopener noreferrer">DOI 10.1056/NEJMoa2312948</a>' in (
+        references
+    )
+    assert ">PubMed 39047240</a>" in references and ">Link</a>" not in references
+    assert "?term=" not in article + references
     key_data = article.split("## Key data")[1].split("## Key learning")[0]
     assert key_data.count("Off-label]") == 2  # dose capping; Erwinia for silent inactivation
 

@@ -117,12 +117,14 @@ def test_every_field_at_its_longest_still_fits_on_one_page(font):
             module_title=wide,
             learning_objective="WWW " * 5_000,
             site_name=wide,
+            certificate_id="RND-WWWW-WWWW",
+            verify_url=wide,
         )
     )
 
     assert pages == 1
     assert "Certificate of completion" in text
-    assert "85%" in text
+    assert "85%" in text and "RND-WWWW-WWWW" in text
 
 
 @pytest.mark.skipif(not HAS_UNICODE_FONT, reason="DejaVu Sans is not installed")
@@ -155,9 +157,31 @@ def test_a_not_accredited_activity_gives_a_certificate_of_completion_without_cre
     flat = " ".join(text.split())
     assert pages == 1
     assert "Certificate of completion" in flat
-    assert "This activity is not accredited. This certificate records completion only." in flat
+    assert " ".join(module.accreditation.statement.split()) in flat  # the module's own wording
     assert "Activity released 7 November 2025" in flat and "expires 1 December 2027" in flat
-    assert not re.search(r"\bcredits?\b|\bCME\b|maximum of", flat, re.I)  # nothing implies credit
+    assert not re.search(r"credit designation|\bCME\b|maximum of", flat, re.I)  # no credit
+
+
+def test_without_a_statement_a_certificate_says_it_records_completion_only(font):
+    _, text = _read(_certificate())
+
+    flat = " ".join(text.split())
+    assert "This activity is not accredited. This certificate records completion only." in flat
+
+
+def test_the_certificate_id_and_where_to_check_it_print_at_the_foot(font):
+    pages, text = _read(
+        _certificate(
+            certificate_id="RND-7KQ2-M9XD", verify_url="https://rounds.example/verify/RND-7KQ2-M9XD"
+        )
+    )
+
+    flat = " ".join(text.split())
+    assert pages == 1
+    assert (
+        "Certificate id: RND-7KQ2-M9XD. Check it at https://rounds.example/verify/RND-7KQ2-M9XD"
+        in flat
+    )
 
 
 def test_an_accredited_activity_prints_its_statement_and_credit_designation(font):

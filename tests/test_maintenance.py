@@ -9,6 +9,7 @@ import sys
 
 from sqlalchemy import func, select, update
 
+from rounds.store.certificates import issue_certificate
 from rounds.store.engine import open_engine
 from rounds.store.evaluation import save_evaluation
 from rounds.store.events import record_event
@@ -30,6 +31,7 @@ def someone(engine, option: str) -> str:
     record_answer(engine, attempt.id, "q1", "a", True)
     save_evaluation(engine, "m", pid, {"clear": 4})
     record_event(engine, pid, "m", "article_opened")
+    issue_certificate(engine, pid, "m", dt.date(2026, 12, 1))
     return pid
 
 
@@ -52,6 +54,7 @@ def test_purge_deletes_old_participants_and_everything_of_theirs(engine):
     deleted = purge_older_than(engine, 30)
     assert deleted["participants"] == 1 and deleted["votes"] == 1
     assert deleted["quiz_answers"] == 1 and deleted["attestations"] == 1
+    assert deleted["certificates"] == 1  # its id no longer verifies: nothing of theirs is kept
     assert vote_counts(engine, POLL, 1) == {"b": 1}
     with engine.connect() as conn:
         left = conn.execute(select(participants.c.id)).scalars().all()

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 import uuid
@@ -16,11 +17,12 @@ import pytest
 
 from deploy import replica
 from rounds.content.loader import load_catalog
+from rounds.store.certificates import issue_certificate
 from rounds.store.engine import open_engine
 from rounds.store.participants import record_attestation
 from rounds.store.votes import record_vote
 from rounds.web import signing
-from rounds.web.routes import ATTEST_PATH, EDUCATOR_PATH, LIVE_PREFIX
+from rounds.web.routes import ATTEST_PATH, EDUCATOR_PATH, LIVE_PREFIX, verify_path
 from tests.conftest import CONTENT
 
 SECRET = "route-attacks-test-secret-" + "s" * 40
@@ -150,3 +152,43 @@ def test_the_educator_hand_off_is_single_use_and_same_origin_only(server):
     assert status == 200 and len(cookies) == 2
     assert all("HttpOnly" in c and "SameSite=strict" in c for c in cookies)
     assert get(port, path, {"Sec-Fetch-Site": "same-origin"})[0] == 204
+
+
+# --- certificate checks -----------------------------------------------------------------------
+
+
+def test_a_certificate_check_tells_the_module_and_date_and_nothing_else(server):
+    port, log = server
+    engine = open_engine(f"sqlite:///{log.parent / 'rounds.db'}")
+    learner = uuid.uuid4().hex
+    record_attestation(engine, learner, "v", "nurse", None)
+    issued = issue_certificate(engine, learner, SLUG, dt.date(2026, 11, 30))
+    engine.dispose()
+    status, headers, body = get(port, verify_path(issued.id))
+    title = " ".join(MODULE.title.split())
+    assert (status, body.decode()) == (200, f"Valid: {title}, completed 30 November 2026\n")
+    assert (
+        headers["Content-Type"].startswith("text/plain") and "no-store" in headers["Cache-Control"]
+    )
+    assert learner not in body.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/verify/RND-0000-0000", 404),  # well formed, never issued (a forgery)
+        ("/verify/RND-0000", 400),
+        ("/verify/%3Cscript%3Ealert(1)%3C%2Fscript%3E", 400),
+        ("/verify/' OR '1'='1", 400),
+        ("/verify/" + "A" * 5000, 400),
+    ],
+)
+def test_a_forged_or_malformed_certificate_id_is_refused_plainly_and_logged(server, path, status):
+    port, log = server
+    found, headers, body = get(port, path.replace(" ", "%20"))
+    assert found == status
+    assert headers["Content-Type"].startswith("text/plain")
+    assert b"<script" not in body and len(body) < 200
+    assert (b"Not found" if status == 404 else b"Not a certificate id") in body
+    expected = "found no certificate RND-0000-0000" if status == 404 else "malformed id"
+    assert expected in log.read_text(errors="replace")

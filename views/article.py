@@ -5,7 +5,12 @@ import datetime as dt
 import streamlit as st
 
 from rounds import resources
-from rounds.content.article import article_markdown, dates_line, front_matter_markdown
+from rounds.content.article import (
+    article_markdown,
+    dates_line,
+    front_matter_markdown,
+    references_html,
+)
 from rounds.rules.progress import ARTICLE_OPENED
 from rounds.ui.modules import current_module
 from rounds.ui.progress_bar import draw_progress
@@ -39,6 +44,9 @@ if module.quiz and not progress.pre_done and not progress.best_post:
     )
 
 st.markdown(article_markdown(module, loaded.body))
+# HTML (escaped, and sanitised again by st.html) for the one thing Markdown cannot do: give each
+# reference the id its citations link to.
+st.html(references_html(module))
 
 if module.quiz:
     st.page_link(

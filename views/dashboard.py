@@ -3,6 +3,7 @@
 import streamlit as st
 
 from rounds.ui import dashboard_widgets as widgets
+from rounds.ui.certificate_check import draw_certificate_check
 from rounds.ui.educator_access import require_educator, sign_out_button
 from rounds.ui.modules import require_module
 
@@ -21,6 +22,7 @@ VIEWS = {
     "Evaluation": widgets.draw_evaluation,
     "Poll": widgets.draw_poll,
     "Exports": widgets.draw_exports,
+    "Certificates": draw_certificate_check,
 }
 view = st.segmented_control(
     "View",

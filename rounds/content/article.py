@@ -3,13 +3,18 @@
 Before the content (as accredited activities must show it): the dates, the accreditation
 status, who wrote and planned it with their disclosures, and who supported it. After the body:
 Key data (an off-label item carries a visible label), Key learning and the references, each
-linked to doi.org and PubMed where its DOI and PMID are known.
+linked to doi.org and PubMed where its DOI and PMID are known, by links that name their source
+("DOI 10.1056/...", "PubMed 39047240"), never a bare "Link". Each in-text citation links to its
+reference, which carries the anchor `#ref-<n>`: Markdown without HTML cannot give a list item
+an id, so the list is a small HTML fragment (every text escaped; `st.html` sanitises it again).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
+import html
+import re
+from urllib.parse import quote, urlsplit
 
 from rounds.content.markdown import escape
 from rounds.content.schema import Contributor, Module, Reference
@@ -70,30 +75,87 @@ def front_matter_markdown(module: Module) -> str:
     return "\n\n".join(parts)
 
 
+def reference_anchor(number: int) -> str:
+    """Return the id of the n-th reference in the article's list (`ref-3`)."""
+    return f"ref-{number}"
+
+
+def _url_name(url: str) -> str:
+    """Name a reference's own URL by where it leads: PubMed Central's article, or the site."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    pmc = re.search(r"/(PMC\d+)", parts.path)
+    if host.endswith("ncbi.nlm.nih.gov") and pmc:
+        return f"PubMed Central {pmc.group(1)}"
+    return f"Full text at {host}" if host else "Full text"
+
+
+def link_names(ref: Reference) -> list[tuple[str, str]]:
+    """Return (name, URL) for each of a reference's links, each name saying where it leads."""
+    names = []
+    for _, url in ref.links():  # doi.org, PubMed, then the reference's own URL
+        if ref.doi and url == f"https://doi.org/{ref.doi}":
+            names.append((f"DOI {ref.doi}", url))
+        elif ref.pmid and url == f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/":
+            names.append((f"PubMed {ref.pmid}", url))
+        else:
+            names.append((_url_name(url), url))
+    return names
+
+
+def _safe_url(url: str) -> str:
+    return quote(url, safe=":/?&=#%;.,_-~+@")
+
+
 def reference_links(ref: Reference) -> str:
-    """Return a reference's links as Markdown: `doi:` to doi.org, `PMID` to PubMed, any URL."""
-    links = []
-    for label, url in ref.links():
-        safe = quote(url, safe=":/?&=#%;.,_-~+@")
-        links.append(f"[{escape(label)}]({safe})")
-    return " · ".join(links)
+    """Return a reference's links as Markdown: `DOI ...` to doi.org, `PubMed ...`, any URL."""
+    return " · ".join(f"[{escape(name)}]({_safe_url(url)})" for name, url in link_names(ref))
+
+
+def references_html(module: Module) -> str:
+    """Return the numbered references as an HTML list, each item with its anchor `#ref-<n>`."""
+    items = []
+    for n, ref in enumerate(module.references, 1):
+        links = " · ".join(
+            f'<a href="{html.escape(_safe_url(url))}" target="_blank" rel="noopener noreferrer">'
+            f"{html.escape(name)}</a>"
+            for name, url in link_names(ref)
+        )
+        text = html.escape(" ".join(ref.text.split()))
+        items.append(f'<li id="{reference_anchor(n)}">{text} {links}'.rstrip() + "</li>")
+    return f'<ol class="rounds-references">{"".join(items)}</ol>'
+
+
+# What `rounds.content.loader.number_citations` leaves in the body: `\[3\]` or `\[3, 5\]`.
+_NUMBERED = re.compile(r"\\\[(\d+(?:, \d+)*)\\\]")
+
+
+def link_citations(body: str, count: int) -> str:
+    """Make each numbered citation in the body a link to its reference: `[3]` jumps to `#ref-3`."""
+
+    def linked(match: re.Match) -> str:
+        numbers = [int(n) for n in match.group(1).split(", ")]
+        if not all(1 <= n <= count for n in numbers):
+            return match.group(0)
+        links = ", ".join(f"[{n}](#{reference_anchor(n)})" for n in numbers)
+        return f"\\[{links}\\]"
+
+    return _NUMBERED.sub(linked, body)
 
 
 def article_markdown(module: Module, body: str) -> str:
-    """Return the body and the module's closing sections as one Markdown text.
+    """Return the body and the module's closing sections, up to the references' heading.
 
     One text is one element on the page: the server builds and sends each element separately,
     and these sections are drawn on every run of the article. The headings get the anchors
-    `#key-data`, `#key-learning` and `#references` from their words.
+    `#key-data`, `#key-learning` and `#references` from their words; the list of references
+    follows as `references_html`.
     """
     key_data = "\n".join(
         f"- {point.text.strip()}{off_label_note(point.off_label)}" for point in module.key_points()
     )
-    references = "\n".join(
-        f"{n}. {ref.text.strip()} {reference_links(ref)}".rstrip()
-        for n, ref in enumerate(module.references, 1)
-    )
+    body = link_citations(body.rstrip(), len(module.references))
     return (
-        f"{body.rstrip()}\n\n## Key data\n\n{key_data}\n\n"
-        f"## Key learning\n\n{module.key_learning}\n\n## References\n\n{references}\n"
+        f"{body}\n\n## Key data\n\n{key_data}\n\n"
+        f"## Key learning\n\n{module.key_learning}\n\n## References\n"
     )

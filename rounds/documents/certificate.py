@@ -24,7 +24,7 @@ _FONT_DIR = pdf_text.FONT_DIR  # tests point this elsewhere to force the core fo
 _FAMILY = pdf_text.FAMILY
 
 NAME_LIMIT = 120
-_LIMITS = {"site": 150, "title": 250, "objective": 600, "accreditation": 600}
+_LIMITS = {"site": 150, "title": 250, "objective": 600, "accreditation": 600, "verify": 200}
 NOT_ACCREDITED = "This activity is not accredited. This certificate records completion only."
 
 _PAGE_W, _PAGE_H = 297.0, 210.0
@@ -78,15 +78,25 @@ def _layout_height(pdf: FPDF, family: str, blocks: list[_Block], scale: float) -
 
 
 def _accreditation_blocks(designation: str | None, statement: str, ellipsis: str) -> list[_Block]:
+    """The module's own accreditation wording; without a statement, the not-accredited line."""
     limit = _LIMITS["accreditation"]
     designation = truncate(clean_text(designation or ""), limit, ellipsis)
-    if not designation:
-        return [_Block(NOT_ACCREDITED, "", 11, _MUTED, 6)]
     statement = truncate(clean_text(statement), limit, ellipsis)
+    if not designation:
+        return [_Block(statement or NOT_ACCREDITED, "", 11, _MUTED, 6)]
     return [
         _Block(statement, "", 10, _MUTED, 6),
         _Block(f"Credit designation: {designation}", "B", 11, _INK, 2),
     ]
+
+
+def _id_block(certificate_id: str | None, verify_url: str | None, ellipsis: str) -> list[_Block]:
+    if not certificate_id:
+        return []
+    line = f"Certificate id: {clean_text(certificate_id)}"
+    if verify_url:
+        line += f". Check it at {truncate(clean_text(verify_url), _LIMITS['verify'], ellipsis)}"
+    return [_Block(line, "", 10, _INK, 6)]
 
 
 def certificate_pdf(
@@ -100,13 +110,15 @@ def certificate_pdf(
     credit_designation: str | None = None,
     accreditation_statement: str = "",
     activity_dates: tuple[datetime.date, datetime.date] | None = None,
+    certificate_id: str | None = None,
+    verify_url: str | None = None,
 ) -> bytes:
     """Render a one-page A4 landscape certificate of completion and return the PDF bytes.
 
-    Without a `credit_designation` the activity is not accredited: the certificate says so and
-    records completion only, with no word of credit. With one, it prints the accreditation
-    statement and the credit designation. `activity_dates` (release, expiry) print beneath the
-    completion date.
+    It prints the module's `accreditation_statement` (for an activity that is not accredited,
+    the statement that says so; without one, a line that says it records completion only) and,
+    when there is one, the `credit_designation`. `activity_dates` (release, expiry) print
+    beneath the completion date, and the `certificate_id` (with where to check it) at the foot.
     """
     pdf, family = _new_pdf()
     ellipsis = ellipsis_for(family)
@@ -133,6 +145,7 @@ def certificate_pdf(
         _Block(closing, "", 14, _INK, 12),
         _Block(dates, "", 10, _MUTED, 3),
         *_accreditation_blocks(credit_designation, accreditation_statement, ellipsis),
+        *_id_block(certificate_id, verify_url, ellipsis),
     ]
     blocks = [block for block in blocks if block.text]
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL, make_url
 from rounds.store.engine import utcnow
 from rounds.store.tables import (
     attestations,
+    certificates,
     evaluation_answers,
     events,
     participants,
@@ -41,7 +42,7 @@ def purge_older_than(engine: Engine, days: int, now: dt.datetime | None = None) 
         deleted["quiz_answers"] = conn.execute(
             delete(quiz_answers).where(quiz_answers.c.attempt_id.in_(old_attempts))
         ).rowcount
-        for table in (quiz_attempts, evaluation_answers, votes, events, attestations):
+        for table in (quiz_attempts, evaluation_answers, votes, events, certificates, attestations):
             deleted[table.name] = conn.execute(
                 delete(table).where(table.c.participant_id.in_(old))
             ).rowcount

@@ -6,6 +6,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    UniqueConstraint,
     false,
     text,
 )
@@ -192,4 +194,18 @@ educator_sessions = Table(
     Column("id", String(32), primary_key=True),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True)),
+)
+
+
+# Revision 0003: issued certificates, so that an educator can check one by its id. No name: the
+# learner's name is printed on the PDF only. One certificate per participant and module.
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("id", String(16), primary_key=True),  # "RND-7KQ2-M9XD" (`rounds.rules.certificates`)
+    Column("participant_id", ID, ForeignKey("participants.id"), nullable=False),
+    Column("module", SLUG, nullable=False),
+    Column("completed_on", Date, nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("participant_id", "module", name="uq_certificates_participant_module"),
 )

@@ -61,7 +61,11 @@ SOURCE = f"""
 
 /* Links in running text: a taller hit area without moving the text (padding on an inline box). */
 [data-testid="stMarkdownContainer"] :is(p, li) > a,
-[data-testid="stCaptionContainer"] :is(p, li) > a {{ padding-block: 14px; }}
+[data-testid="stCaptionContainer"] :is(p, li) > a,
+.rounds-references li > a {{ padding-block: 14px; }}
+/* The article's references (an HTML list, for their anchors): spaced like Markdown's lists, and
+   a citation's jump stops below Streamlit's fixed header. */
+.rounds-references li {{ margin-bottom: 0.5rem; scroll-margin-top: 4.5rem; }}
 
 /* On phones, one option per line and the whole width to aim at; the poll's Vote button too. */
 @media (max-width: 640px) {{

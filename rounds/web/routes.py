@@ -20,8 +20,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from rounds.rules.certificates import LONGEST_TYPED, Verdict, verdict_text
 from rounds.rules.educator import SESSION_HOURS
 from rounds.store import tokens
+from rounds.store.certificates import verify_certificate
 from rounds.web import signing
 from rounds.web.live import LiveFeed
 
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 ATTEST_PATH = "/_rounds/attest"
 EDUCATOR_PATH = "/_rounds/educator"
 JOIN_PREFIX = "/j/"
+VERIFY_PREFIX = "/verify/"
 LIVE_PREFIX = "/_rounds/live/"
 PLOTLY_PATH = "/_rounds/static/plotly.min.js"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -192,6 +195,50 @@ async def _join(request: Request) -> Response:
 def join_routes() -> list[Route]:
     """Return the short join route: `/j/<slug>` sends a phone to that module's poll."""
     return [Route(JOIN_PREFIX + "{slug}", _join, methods=["GET"])]
+
+
+def verify_path(certificate_id: str) -> str:
+    """Return the public path that says whether a certificate id was issued here."""
+    return f"{VERIFY_PREFIX}{certificate_id}"
+
+
+_VERIFY_STATUS = {Verdict.valid: 200, Verdict.unknown: 404, Verdict.malformed: 400}
+
+
+def verify_routes(
+    engine_factory: Callable[[], Engine], module_title: Callable[[str], str | None]
+) -> list[Route]:
+    """Return `/verify/<id>`: "Valid: <module title>, completed <date>", or why not, as text.
+
+    Public and read-only, and it tells nothing more: no name is stored, and no participant id,
+    score or time is shown. Every id not found or malformed is logged (by the store).
+    """
+
+    async def verify(request: Request) -> Response:
+        typed = request.path_params["certificate_id"][: LONGEST_TYPED + 1]
+        try:
+            verdict, found = await asyncio.to_thread(verify_certificate, engine_factory(), typed)
+        except Exception:
+            log.exception("could not check a certificate id")
+            return Response(
+                "Certificates cannot be checked right now. Please try again in a moment.",
+                status_code=503,
+                media_type="text/plain; charset=utf-8",
+                headers=_NO_STORE,
+            )
+        if found is not None:
+            title = module_title(found.module) or found.module
+            text = verdict_text(verdict, title, found.completed_on)
+        else:
+            text = verdict_text(verdict)
+        return Response(
+            text + "\n",
+            status_code=_VERIFY_STATUS[verdict],
+            media_type="text/plain; charset=utf-8",
+            headers=_NO_STORE,
+        )
+
+    return [Route(VERIFY_PREFIX + "{certificate_id:path}", verify, methods=["GET"])]
 
 
 def live_path(slug: str, poll_key: str, viewer: str) -> str:

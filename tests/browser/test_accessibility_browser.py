@@ -2,7 +2,8 @@
 
 The pages and states are `tests.browser.tour.TOUR`. Each stop is scanned in the page and in
 every frame it holds (the live-results component is the project's own markup too). A serious or
-critical finding fails the test unless `ALLOWED` lists its rule for that place.
+critical finding fails the test unless `ALLOWED` lists its rule for that place. A few rules
+outside WCAG's tags (`BEST_PRACTICE`) fail the test at any impact on the stops they name.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "hei
 ALLOWED: dict[str, tuple[str, str]] = {}
 
 AXE = Axe()
+# Rules outside the WCAG tags, each checked at every impact on the stops named: headings that go
+# h1, h2, h3 without skipping a level (axe "heading-order", moderate; issue #20).
+BEST_PRACTICE: dict[str, set[str]] = {"heading-order": {"home", "article"}}
 
 
 def scan(frame: Page | Frame) -> list[dict]:
@@ -37,6 +41,20 @@ def scan(frame: Page | Frame) -> list[dict]:
         "iframes": False,
     }
     return AXE.run(frame, options=options).response["violations"]
+
+
+def best_practice_findings(page: Page, stop: Stop) -> list[str]:
+    """Return the stop's findings of the `BEST_PRACTICE` rules that name it, at any impact."""
+    rules = [rule for rule, stops in BEST_PRACTICE.items() if stop.name in stops]
+    if not rules:
+        return []
+    options = {"runOnly": {"type": "rule", "values": rules}, "resultTypes": ["violations"]}
+    return [
+        f"{stop.name}: {violation['id']} ({violation['impact']}) {violation['help']}"
+        f"\n    at {' '.join(str(t) for t in node['target'])}\n    {node['html'][:200]}"
+        for violation in AXE.run(page, options=options).response["violations"]
+        for node in violation["nodes"]
+    ]
 
 
 def is_allowed(rule: str, target: str) -> bool:
@@ -75,6 +93,7 @@ def test_every_page_has_no_serious_wcag_violation(tmp_path, browser, size):
         def check(stop: Stop) -> None:
             found, allowed = blocking_findings(page, stop)
             findings.extend(found)
+            findings.extend(best_practice_findings(page, stop))
             used.update(allowed)
 
         walk(page, base, check)

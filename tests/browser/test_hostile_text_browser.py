@@ -21,6 +21,7 @@ def test_hostile_content_is_shown_literally_and_runs_nothing(tmp_path, browser):
     data = yaml.safe_load(module_yaml.read_text(encoding="utf-8"))
     data["title"] = f"Title {HOSTILE}"
     data["key_learning"] = f"Learning {HOSTILE}"
+    data["references"][0]["text"] = f"Reference {HOSTILE}"  # the list of references is HTML
     module_yaml.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     site_yaml = content / "site.yaml"  # the site chrome is HTML that Rounds writes
     site = yaml.safe_load(site_yaml.read_text(encoding="utf-8"))
@@ -43,6 +44,7 @@ def test_hostile_content_is_shown_literally_and_runs_nothing(tmp_path, browser):
         expect(page.get_by_text("Learning <img src=x", exact=False)).to_be_visible()
         expect(page.get_by_role("heading", name="Title <img", exact=False)).to_be_visible()
         expect(page.get_by_text("Statement <img src=x", exact=False)).to_be_visible()
+        expect(page.locator("#ref-1")).to_contain_text("Reference <img src=x")
         page.get_by_text("View funders").click()
         expect(page.get_by_role("cell", name="Funder <img", exact=False)).to_be_visible()
         assert page.locator("iframe[srcdoc]").count() == 0
