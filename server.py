@@ -33,13 +33,19 @@ def known_polls() -> set[str]:
     return {poll_id(m.module) for m in modules if m.module.poll}
 
 
+def slug_for_code(code: str) -> str | None:
+    """Return the slug of the module whose join code is `code` (None for none)."""
+    found = resources.catalog().by_join_code(code)
+    return found.module.slug if found else None
+
+
 app = st.App(
     "app.py",
     routes=[
         *attestation_routes(
             settings.secret_key, resources.engine, secure=settings.public_url_is_https
         ),
-        *join_routes(),
+        *join_routes(slug_for_code),
         *live_routes(LiveFeed(resources.engine), known_polls, settings.secret_key),
     ],
     middleware=[
