@@ -228,7 +228,8 @@ def draw_preview(module: Module, info: RoundInfo, state: PollState) -> None:
     with st.container(border=True, key="presenter_preview"):
         st.caption("On the screen now")
         st.markdown(f"**{module.poll.question}**")
-        draw_live_chart(module, info, state, shown, key="presenter_live", large=False)
+        counts = read_counts(module, info)
+        draw_live_chart(module, info, state, counts, shown, key="presenter_live", large=False)
         if "results" not in shown:
             st.caption("The results are hidden on the screen.")
         code = f" · code {module.join_code}" if module.join_code else ""
@@ -241,17 +242,22 @@ def draw_shortcuts() -> None:
     st.write(f"Keys on the screen view: {keys}. New rounds and rehearsals only from here.")
 
 
+def read_counts(module: Module, info: RoundInfo) -> dict[str, int]:
+    """Return the round's vote counts, read from the database."""
+    return vote_counts(resources.engine(), poll_id(module), info.round)
+
+
 def draw_live_chart(
     module: Module,
     info: RoundInfo,
     state: PollState,
+    counts: dict[str, int],
     shown: tuple[str, ...],
     *,
     key: str,
     large: bool,
 ) -> None:
     """Draw the state, the response count and the chart, kept live by the results stream."""
-    counts = vote_counts(resources.engine(), poll_id(module), info.round)
     # The component's value says the stream saw the poll change: it reruns this page, which
     # reads the database afresh above; no further rerun (its value stays until the next change).
     live_results(

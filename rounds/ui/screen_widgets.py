@@ -13,6 +13,7 @@ import streamlit as st
 
 from rounds.content.schema import Module
 from rounds.figures.qr import qr_svg
+from rounds.rules.lifecycle import PollState, RoundInfo
 from rounds.rules.progress import poll_id
 from rounds.ui.outage import database_guard
 from rounds.ui.presenter_widgets import (
@@ -20,6 +21,7 @@ from rounds.ui.presenter_widgets import (
     draw_live_chart,
     join_url,
     open_or_close,
+    read_counts,
     read_round,
     show_or_hide_results,
 )
@@ -59,17 +61,20 @@ def draw_keys(module: Module) -> None:
 
 
 @st.fragment(run_every=0.5)
-def follow_display(module: Module, shown: tuple[str, ...]) -> None:
-    """Rerun the screen when the console changed what it shows (checked twice a second)."""
-    if DISPLAY.get(poll_id(module)) != shown:
-        st.rerun(scope="app")
+def draw_results(module: Module, info: RoundInfo, state: PollState, counts: dict[str, int]) -> None:
+    """Draw the live results as the console says (results, count), checked twice a second.
+
+    The stream keeps the numbers and the state current; this fragment redraws the component
+    only with what the screen shows, from the round read at the page's last run.
+    """
+    shown = DISPLAY.get(poll_id(module))
+    draw_live_chart(module, info, state, counts, shown, key="screen_live", large=True)
 
 
 def draw_screen(module: Module) -> None:
     """Draw the question, the live results, the QR code, the join address and the code."""
     st.html(SCREEN_CSS)
     url = join_url(module)
-    shown = DISPLAY.get(poll_id(module))
     with st.container(key="screen_question"):
         st.title(module.poll.question, anchor=False)
     chart_col, join_col = st.columns([3, 1], gap="large")
@@ -85,6 +90,5 @@ def draw_screen(module: Module) -> None:
                 )
     with chart_col, database_guard():
         info, state = read_round(module)
-        draw_live_chart(module, info, state, shown, key="screen_live", large=True)
+        draw_results(module, info, state, read_counts(module, info))
     draw_keys(module)
-    follow_display(module, shown)
