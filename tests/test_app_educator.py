@@ -86,6 +86,9 @@ def test_presenter_opens_and_closes_the_poll(monkeypatch, tmp_path, configured):
     assert not at.exception
     assert MODULE.poll.question in texts(at)
     assert len(at.get("image")) == 0  # the QR code is on the screen view, not the console
+    # No help tooltip on the buttons under the confirmation box: one stayed over it (issue #20).
+    assert not at.button(key="presenter_reset").help
+    assert not at.button(key="presenter_rehearse").help
     engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
     pid = poll_id(MODULE)
     at.button(key="presenter_close").click().run()
