@@ -29,16 +29,24 @@ from rounds.ui.presenter_widgets import (
 # A constant stylesheet (no content in it): the page keeps to the projector's one screen.
 SCREEN_CSS = """<style>
 [data-testid='stHeader'],[data-testid='stToolbar'],[data-testid='stStatusWidget'],
-[data-testid='stDecoration'],.st-key-screen_keys{display:none !important;}
+[data-testid='stDecoration'],[data-testid='stElementToolbar'],.st-key-screen_keys{
+  display:none !important;}
 [data-testid='stMainBlockContainer']{padding:1.25rem 2.5rem 0 !important;max-width:100%;}
-[data-testid='stMain']{overflow:hidden;}
 .st-key-screen_question h1{font-size:clamp(1.75rem,2.7vw,3.25rem);line-height:1.2;padding:0;}
 .st-key-screen_join p{white-space:nowrap;word-break:keep-all;overflow-wrap:normal;margin:0;}
-.st-key-screen_join .rounds-url{font-size:clamp(1rem,1.6vw,1.9rem);}
 .st-key-screen_join .rounds-scan{font-size:clamp(0.9rem,1.2vw,1.4rem);color:#595959;}
 .st-key-screen_join .rounds-code{font-size:clamp(1.75rem,3vw,3.5rem);font-weight:700;
   letter-spacing:0.1em;}
 </style>"""
+
+
+def url_size(address: str) -> str:
+    """Return a font size that keeps the join address on one line within its column.
+
+    The column is about a fifth of the window wide and a character about 0.55 em: a long public
+    address gets smaller type rather than a line break in the middle of a word.
+    """
+    return f"min({min(1.6, 36 / max(len(address), 1)):.2f}vw, 1.9rem)"
 
 
 def draw_keys(module: Module) -> None:
@@ -82,7 +90,10 @@ def draw_screen(module: Module) -> None:
         st.image(qr_svg(url), alt=f"QR code for {url}", width="stretch")
         with st.container(key="screen_join"):
             st.html("<p class='rounds-scan'>Scan, or open</p>")
-            st.html(f"<p class='rounds-url'>{escape(url.split('://', 1)[-1])}</p>")
+            address = url.split("://", 1)[-1]
+            st.html(
+                f"<p class='rounds-url' style='font-size:{url_size(address)}'>{escape(address)}</p>"
+            )
             if module.join_code:
                 st.html(
                     "<p class='rounds-scan'>Code</p>"

@@ -43,12 +43,23 @@ OUTSIDE = """() => {
     .map(el => `${el.tagName} ${el.getAttribute('data-testid') || el.className}`);
   return {outside, height: document.scrollingElement.scrollHeight, window: h};
 }"""
-# How many lines the join address takes (a wrap mid-word would make it two).
-URL_LINES = """() => {
+# How many lines the join address takes (a wrap mid-word would make it two), and whether it
+# stays inside its column (not run under the neighbouring chart or past the window).
+URL_FITS = """() => {
+  const url = document.querySelector('.rounds-url');
   const range = document.createRange();
-  range.selectNodeContents(document.querySelector('.rounds-url'));
-  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+  range.selectNodeContents(url);
+  const rects = [...range.getClientRects()];
+  const column = url.closest('[data-testid=stColumn]').getBoundingClientRect();
+  return {
+    lines: new Set(rects.map(r => Math.round(r.top))).size,
+    inside: rects.every(r => r.left >= column.left - 0.5 && r.right <= column.right + 0.5),
+  };
 }"""
+
+
+# A public address as long as a hospital's might be: it must still fit on one line.
+LONG_URL = "http://rounds.continuing-education.university-hospital.example.org"
 
 
 @pytest.fixture
@@ -66,15 +77,21 @@ def db_round(engine) -> tuple[int, PollState, bool]:
     return info.round, info.state, info.simulated
 
 
-def test_the_screen_view_fits_720p_and_1080p_with_nothing_but_the_poll(meeting, browser):
-    server, _ = meeting
-    console, _ = open_console(browser, server)
-    screen = open_screen(browser, server, console)
+def test_the_screen_view_fits_720p_and_1080p_with_nothing_but_the_poll(tmp_path, browser):
+    env = {ENV_HASH: hash_password(PASSWORD, iterations=1000), "ROUNDS_PUBLIC_URL": LONG_URL}
+    with running_server(tmp_path / "server", env) as server:
+        console, _ = open_console(browser, server)
+        screen = open_screen(browser, server, console)
+        check_the_screen_fits(screen)
+
+
+def check_the_screen_fits(screen: Page) -> None:
     for size in ({"width": 1280, "height": 720}, {"width": 1920, "height": 1080}):
         screen.set_viewport_size(size)
         expect(screen.get_by_role("heading", name=MODULE.poll.question)).to_be_visible()
         expect(screen.get_by_role("img", name=re.compile("QR code for"))).to_be_visible()
-        expect(screen.get_by_text(f"/j/{MODULE.join_code}")).to_be_visible()
+        address = LONG_URL.split("://")[1]
+        expect(screen.get_by_text(f"{address}/j/{MODULE.join_code}")).to_be_visible()
         expect(screen.locator(".rounds-code")).to_have_text(MODULE.join_code)
         last = MODULE.poll.options[-1].label
         expect(live_results(screen).get_by_text(last, exact=True)).to_be_visible()
@@ -82,13 +99,14 @@ def test_the_screen_view_fits_720p_and_1080p_with_nothing_but_the_poll(meeting, 
         found = screen.evaluate(OUTSIDE)
         assert found["outside"] == [], size
         assert found["height"] <= found["window"], size
-        assert screen.evaluate(URL_LINES) == 1, size
-        # No controls, no running indicator, no Streamlit header or sidebar in the room's view.
-        for test_id in ("stHeader", "stStatusWidget", "stSidebar", "stExpander", "stCheckbox"):
-            expect(screen.get_by_test_id(test_id)).to_have_count(0) if test_id.startswith(
-                ("stExpander", "stCheckbox")
-            ) else expect(screen.get_by_test_id(test_id)).to_be_hidden()
-        expect(screen.get_by_role("button", name="Close poll")).to_have_count(0)
+        assert screen.evaluate(URL_FITS) == {"lines": 1, "inside": True}, size
+        # No Streamlit header, running indicator or sidebar in the room's view, and no controls.
+        for test_id in ("stHeader", "stStatusWidget", "stSidebar"):
+            expect(screen.get_by_test_id(test_id)).to_be_hidden()
+        for test_id in ("stCheckbox", "stNumberInput", "stButtonGroup"):
+            expect(screen.get_by_test_id(test_id)).to_have_count(0)
+        controls = re.compile("^(Open poll|Close poll|Open for|New round|Rehearse)")
+        expect(screen.get_by_role("button", name=controls)).to_have_count(0)
 
 
 def test_what_the_console_does_shows_on_the_screen_without_a_reload(meeting, browser):
