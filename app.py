@@ -26,18 +26,23 @@ LEARNER_PAGES = (
 )
 # Educator pages guard themselves with a sign-in; they appear in the menu only once signed in.
 EDUCATOR_PAGES = (
-    PageSpec("views/presenter.py", "Presenter", ":material/co_present:", "presenter"),
+    PageSpec("views/presenter.py", "Presenter console", ":material/co_present:", "presenter"),
+    PageSpec("views/screen.py", "Presenter screen", ":material/tv:", "screen"),
     PageSpec("views/dashboard.py", "Dashboard", ":material/monitoring:", "dashboard"),
 )
 EDUCATOR_PATHS = {spec.url_path for spec in EDUCATOR_PAGES}
 # Pages drawn without the site chrome (the big screen in a meeting room).
-BARE_PAGES = {"presenter"}
+BARE_PAGES = {"screen"}
 # Where a phone lands from a meeting's join link (`/j/...`): its gate skips the optional country.
 JOIN_PAGES = {"poll"}
 # Pages that use the whole screen width; every other page reads as a centred column.
-WIDE_PAGES = {"presenter", "dashboard"}
+WIDE_PAGES = {"screen", "dashboard"}
 # The browser tab's title where it is not simply "Rounds".
-TAB_TITLES = {"presenter": "Rounds · presenter", "dashboard": "Rounds · dashboard"}
+TAB_TITLES = {
+    "presenter": "Rounds · console",
+    "screen": "Rounds · screen",
+    "dashboard": "Rounds · dashboard",
+}
 ICON = "🩺"
 # Before st.navigation: otherwise the page's Material icon becomes the favicon, fetched from
 # fonts.gstatic.com (which the CSP refuses, and which would learn of every page view).

@@ -40,13 +40,19 @@ def module_title(slug: str) -> str | None:
     return found.module.title if found else None
 
 
+def slug_for_code(code: str) -> str | None:
+    """Return the slug of the module whose join code is `code` (None for none)."""
+    found = resources.catalog().by_join_code(code)
+    return found.module.slug if found else None
+
+
 app = st.App(
     "app.py",
     routes=[
         *attestation_routes(
             settings.secret_key, resources.engine, secure=settings.public_url_is_https
         ),
-        *join_routes(),
+        *join_routes(slug_for_code),
         *verify_routes(resources.engine, module_title),
         *live_routes(LiveFeed(resources.engine), known_polls, settings.secret_key),
     ],

@@ -22,10 +22,11 @@ PAGES = {
     "poll": "views/poll.py",
     "completion": "views/completion.py",
     "presenter": "views/presenter.py",
+    "screen": "views/screen.py",
     "dashboard": "views/dashboard.py",
 }
-# Drawn without the learners' site chrome: the big screen, and the dashboard (a slim header).
-NO_LEARNER_CHROME = {"views/presenter.py", "views/dashboard.py"}
+# Drawn without the learners' site chrome: the big screen, the console and the dashboard.
+NO_LEARNER_CHROME = {"views/presenter.py", "views/screen.py", "views/dashboard.py"}
 
 
 def fresh_app(monkeypatch, tmp_path, database_url: str | None = None) -> AppTest:

@@ -88,7 +88,10 @@ def test_presenter_opens_and_closes_the_poll(monkeypatch, tmp_path, configured):
     sign_in(at, PASSWORD)
     assert not at.exception
     assert MODULE.poll.question in texts(at)
-    assert len(at.get("image")) == 1  # the QR code
+    assert len(at.get("image")) == 0  # the QR code is on the screen view, not the console
+    # No help tooltip on the buttons under the confirmation box: one stayed over it (issue #20).
+    assert not at.button(key="presenter_reset").help
+    assert not at.button(key="presenter_rehearse").help
     engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
     pid = poll_id(MODULE)
     at.button(key="presenter_close").click().run()
@@ -253,9 +256,26 @@ def test_presenter_can_hide_the_results_and_the_count_on_the_big_screen(
     assert not shown["hide_chart"] and shown["show_count"]
     at.button_group(key="presenter_show").set_value(["count"]).run()
     assert live_results(at)["hide_chart"] and live_results(at)["show_count"]
-    assert "Results are hidden on this screen." in texts(at)
+    assert "The results are hidden on the screen." in texts(at)
     at.button_group(key="presenter_show").set_value([]).run()
     assert not live_results(at)["show_count"]
+
+
+def test_the_screen_view_shows_the_poll_the_qr_and_the_code_and_no_controls(
+    monkeypatch, tmp_path, configured
+):
+    at = presenter(monkeypatch, tmp_path)
+    sign_in(at, PASSWORD)
+    at.button_group(key="presenter_show").set_value(["results"]).run()  # the count hidden
+    at.switch_page(PAGES["screen"]).run()
+    assert not at.exception
+    assert at.title[0].value == MODULE.poll.question
+    assert len(at.get("image")) == 1  # the QR code
+    assert f"/j/{MODULE.join_code}" in texts(at) and MODULE.join_code in texts(at)
+    assert live_results(at)["large"] and not live_results(at)["show_count"]
+    # Only the two hidden buttons behind the keys O and S: the controls are on the console.
+    assert {b.key for b in at.button} == {"screen_open_close", "screen_results"}
+    assert not at.checkbox and not at.number_input
 
 
 def test_dashboard_figures_are_kept_for_a_while_and_refresh_reads_them_again(

@@ -291,6 +291,7 @@ def test_an_expired_module_is_hidden_from_the_catalog(monkeypatch, tmp_path):
     data = yaml.safe_load((old / "module.yaml").read_text(encoding="utf-8"))
     data.update(slug="expired-module", title="An expired module", expires="2026-01-31")
     data.update(reviewed="2025-12-01")
+    data.pop("join_code", None)  # join codes are unique across the catalog
     (old / "module.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
     monkeypatch.setenv("ROUNDS_CONTENT_DIR", str(content))
     at = fresh_app(monkeypatch, tmp_path)

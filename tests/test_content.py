@@ -302,7 +302,9 @@ def test_an_expired_module_is_not_available_to_learners(content):
     shutil.copytree(content / "modules" / FIRST, content / "modules" / "old")
     edit_module(
         content,
-        lambda d: d.update(slug="old-module", reviewed="2025-12-01", expires="2026-01-31"),
+        lambda d: d.update(
+            slug="old-module", join_code=None, reviewed="2025-12-01", expires="2026-01-31"
+        ),
         folder="old",
     )
     catalog = load_catalog(content)

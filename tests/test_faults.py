@@ -117,7 +117,10 @@ def test_a_module_broken_while_the_app_runs_shows_its_error_card_and_keeps_resul
     shutil.copytree(content / "modules" / MODULE.slug, second)
     yaml_path = second / "module.yaml"
     yaml_path.write_text(
-        yaml_path.read_text().replace(f"slug: {MODULE.slug}", "slug: second"), encoding="utf-8"
+        yaml_path.read_text()
+        .replace(f"slug: {MODULE.slug}", "slug: second")
+        .replace("join_code:", "# join_code:"),  # join codes are unique across the catalog
+        encoding="utf-8",
     )
     monkeypatch.setenv("ROUNDS_CONTENT_DIR", str(content))
     at = fresh_app(monkeypatch, tmp_path)

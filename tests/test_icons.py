@@ -19,8 +19,9 @@ EDUCATOR_ONLY = {
     "dashboard_data.py",
     "educator_access.py",
     "presenter_widgets.py",
+    "screen_widgets.py",
 }
-EDUCATOR_VIEWS = {"presenter.py", "dashboard.py"}
+EDUCATOR_VIEWS = {"presenter.py", "screen.py", "dashboard.py"}
 
 
 def learner_sources() -> list:

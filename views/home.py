@@ -6,11 +6,13 @@ import streamlit as st
 
 from rounds import resources
 from rounds.content.article import dates_line
+from rounds.ui.join_code import draw_code_field
 from rounds.ui.modules import draw_problems
 
 catalog = resources.catalog()
 st.title("Learning modules")
 st.write("Short, referenced modules for healthcare professionals. Pick one to start.")
+draw_code_field(catalog)
 
 # Expired modules are not offered to learners (the educator dashboard still lists them).
 for slug, loaded in catalog.available(dt.date.today()).items():

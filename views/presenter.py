@@ -1,12 +1,34 @@
-"""Presenter view for the big screen: question, QR code to join, live chart, poll controls."""
+"""Console for the educator's laptop or phone: every control of the poll, its state, the count,
+what comes next and a preview of the screen view (`views/screen.py`, for the projector)."""
 
+import streamlit as st
+
+from rounds.rules.progress import poll_id
 from rounds.ui.educator_access import require_educator, sign_out_button
 from rounds.ui.modules import require_module
-from rounds.ui.presenter_widgets import draw_big_screen, draw_controls
+from rounds.ui.presenter_widgets import (
+    DISPLAY,
+    draw_controls,
+    draw_preview,
+    draw_shortcuts,
+    follow_console,
+    read_round,
+)
 
 require_educator()
 module = require_module("poll")
 
-draw_big_screen(module)
-draw_controls(module)
+st.title("Presenter console", anchor=False)
+st.caption(module.title)
+st.link_button(
+    "Open the screen view (new tab)",
+    f"screen?module={module.slug}",
+    icon=":material/open_in_new:",
+    help="Put it on the projector; this console keeps the controls.",
+)
+info, state = read_round(module)
+follow_console(module, f"{info.round}:{state.value}", DISPLAY.get(poll_id(module)))
+draw_controls(module, info, state)
+draw_shortcuts()
+draw_preview(module, info, state)
 sign_out_button()

@@ -59,6 +59,12 @@ class Catalog:
         """Return the module with this slug, or None (never raises on odd input)."""
         return self.modules.get(slug) if isinstance(slug, str) else None
 
+    def by_join_code(self, code: str | None) -> LoadedModule | None:
+        """Return the module whose `join_code` is `code`, or None (never raises on odd input)."""
+        if not isinstance(code, str) or not code:
+            return None
+        return next((m for m in self.modules.values() if m.module.join_code == code), None)
+
     def available(self, today: dt.date) -> dict[str, LoadedModule]:
         """Return the modules a learner may find on `today`: those not yet expired."""
         return {s: m for s, m in self.modules.items() if not m.module.is_expired(today)}
@@ -192,6 +198,18 @@ def load_catalog(content_dir: Path) -> Catalog:
                     f"{shown_root}/{folder.name}/{MODULE_FILE}",
                     "slug",
                     f"{slug!r} is already used by {shown_root}/{found[slug].folder}",
+                )
+            )
+            catalog.broken_folders.append(folder.name)
+            continue
+        code = loaded.module.join_code
+        holder = next((m for m in found.values() if code and m.module.join_code == code), None)
+        if holder is not None:
+            catalog.problems.append(
+                Problem(
+                    f"{shown_root}/{folder.name}/{MODULE_FILE}",
+                    "join_code",
+                    f"{code!r} is already used by {shown_root}/{holder.folder}",
                 )
             )
             catalog.broken_folders.append(folder.name)

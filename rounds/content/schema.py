@@ -13,11 +13,33 @@ from enum import StrEnum
 from typing import Annotated
 from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    model_validator,
+)
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
+JOIN_CODE = re.compile(r"^[0-9]{4}$")
+
+
+def _join_code(value: object) -> object:
+    """Refuse a join code that is not exactly four digits written as text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(f'write the join code in quotes, e.g. join_code: "{value:04d}"')
+    if isinstance(value, str) and not JOIN_CODE.match(value):
+        raise ValueError(f"a join code is exactly 4 digits, not {value[:20]!r}")
+    return value
+
+
+# The short code a room types to join a module's poll (`/j/4821`); unique across the catalog.
+JoinCode = Annotated[str | None, BeforeValidator(_join_code)]
 
 
 class Strict(BaseModel):
@@ -286,6 +308,7 @@ DEFAULT_COMPLETION = (Requirement.article, Requirement.post_test, Requirement.ev
 
 class Module(Strict):
     slug: Slug
+    join_code: JoinCode = None
     title: Text
     published: dt.date  # the release date
     reviewed: dt.date  # the last review of the content against its sources

@@ -39,6 +39,7 @@ VERIFY_PREFIX = "/verify/"
 LIVE_PREFIX = "/_rounds/live/"
 PLOTLY_PATH = "/_rounds/static/plotly.min.js"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_CODE = re.compile(r"^[0-9]{4}$")
 # A 1x1 transparent GIF: the page loads the route as an image, so no script is needed.
 _PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -185,16 +186,37 @@ def join_path(slug: str) -> str:
     return f"{JOIN_PREFIX}{slug}"
 
 
-async def _join(request: Request) -> Response:
-    slug = request.path_params["slug"]
-    if not _SLUG.match(slug):
-        return Response("No such module.", status_code=404, media_type="text/plain")
-    return RedirectResponse(f"/poll?module={slug}", status_code=303)
+WRONG_CODE = (
+    "No module has the code {code}. Check the four digits on the screen, or open the home "
+    "page and pick the module there."
+)
 
 
-def join_routes() -> list[Route]:
-    """Return the short join route: `/j/<slug>` sends a phone to that module's poll."""
-    return [Route(JOIN_PREFIX + "{slug}", _join, methods=["GET"])]
+def join_routes(slug_for_code: Callable[[str], str | None] = lambda code: None) -> list[Route]:
+    """Return the short join route: `/j/<slug>` or `/j/<code>` sends a phone to the poll.
+
+    `slug_for_code` names the module with that 4-digit join code (None for no module); a code
+    nobody has gets a clear page and a log line.
+    """
+
+    async def join(request: Request) -> Response:
+        slug = request.path_params["slug"]
+        if _CODE.match(slug):
+            found = slug_for_code(slug)
+            if found is None:
+                log.warning(
+                    "join code %s refused: no module has it (from %s)", slug, _client(request)
+                )
+                return Response(
+                    WRONG_CODE.format(code=slug), status_code=404, media_type="text/plain"
+                )
+            slug = found
+        elif not _SLUG.match(slug):
+            log.warning("join path refused: %r is no module address", slug[:60])
+            return Response("No such module.", status_code=404, media_type="text/plain")
+        return RedirectResponse(f"/poll?module={slug}", status_code=303)
+
+    return [Route(JOIN_PREFIX + "{slug}", join, methods=["GET"])]
 
 
 def verify_path(certificate_id: str) -> str:

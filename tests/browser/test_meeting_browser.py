@@ -16,6 +16,7 @@ from rounds.rules.educator import ENV_HASH, hash_password
 from rounds.store.engine import open_engine
 from rounds.store.votes import vote_counts
 from tests.browser.conftest import running_server
+from tests.browser.console_steps import open_console, open_screen
 from tests.browser.gate_steps import TIMEOUT, live_results, pass_gate
 from tests.conftest import CONTENT, ROOT
 
@@ -52,16 +53,12 @@ def vote(page: Page, label: str) -> None:
 
 def test_presenter_sees_phone_votes_live_and_closing_stops_votes(meeting_server, browser):
     server, database = meeting_server
-    presenter = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    presenter.set_default_timeout(TIMEOUT)
-    presenter.goto(f"{server}/presenter?module={MODULE.slug}")
-    pass_gate(presenter, "Physician")
-    presenter.get_by_role("textbox", name="Educator password").fill(PASSWORD)
-    presenter.get_by_role("button", name="Sign in").click()
-    join_text = presenter.get_by_text(re.compile(r"/j/" + re.escape(MODULE.slug) + "$"))
-    expect(join_text).to_be_visible()
+    context, console = open_console(browser, server)
+    presenter = open_screen(browser, server, context, {"width": 1920, "height": 1080})
+    join_text = presenter.locator(".rounds-url")
+    expect(join_text).to_have_text(re.compile(r"/j/" + re.escape(MODULE.join_code) + "$"))
     join_url = "http://" + join_text.inner_text().strip()
-    assert join_url == f"{server}/j/{MODULE.slug}"
+    assert join_url == f"{server}/j/{MODULE.join_code}"
 
     phones = [
         phone_joins(browser, join_url, p)
@@ -86,7 +83,7 @@ def test_presenter_sees_phone_votes_live_and_closing_stops_votes(meeting_server,
     late.get_by_role("radiogroup", name=MODULE.poll.question).get_by_text(
         MODULE.poll.options[2].label, exact=True
     ).click()
-    presenter.get_by_role("button", name="Close poll").click()
+    console.get_by_role("button", name="Close poll").click()
     expect(live_results(presenter).get_by_role("heading")).to_contain_text("Closed")
     vote_button = late.get_by_role("button", name="Vote")
     if vote_button.count():  # its page has not yet noticed the close: the vote is refused

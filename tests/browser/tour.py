@@ -171,6 +171,11 @@ def _presenter(page: Page, base: str) -> None:
     shown(live_results(page).get_by_role("heading", name=re.compile(r"\d+ responses?$")))
 
 
+def _screen(page: Page, base: str) -> None:
+    page.goto(module_url(base, "screen"))  # the projector's view, opened from the console
+    shown(live_results(page).get_by_role("heading", name=re.compile(r"\d+ responses?$")))
+
+
 def _dashboard(page: Page, base: str) -> None:
     # Signed in at the presenter: the browser's sign-in cookie keeps it for the dashboard.
     page.goto(module_url(base, "dashboard"))
@@ -214,6 +219,7 @@ TOUR: list[Stop] = [
     Stop("completion", _completion),
     Stop("educator-sign-in", _educator_sign_in),
     Stop("presenter", _presenter),
+    Stop("screen", _screen),
     Stop("dashboard", _dashboard),
 ]
 
