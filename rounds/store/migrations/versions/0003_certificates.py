@@ -1,6 +1,6 @@
 """Issued certificates: an id an educator can verify, with no name stored.
 
-Revision ID: 0003_certificates
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-02 16:00:00
 
@@ -9,7 +9,7 @@ Create Date: 2026-12-02 16:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_certificates"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
