@@ -17,6 +17,7 @@ import pytest
 
 from deploy import replica
 from rounds.content.loader import load_catalog
+from rounds.rules.certificates import CHECKS
 from rounds.store.certificates import issue_certificate
 from rounds.store.engine import open_engine
 from rounds.store.participants import record_attestation
@@ -192,3 +193,16 @@ def test_a_forged_or_malformed_certificate_id_is_refused_plainly_and_logged(serv
     assert (b"Not found" if status == 404 else b"Not a certificate id") in body
     expected = "found no certificate RND-0000-0000" if status == 404 else "malformed id"
     assert expected in log.read_text(errors="replace")
+
+
+def test_guessing_certificate_ids_is_held_to_a_rate_and_logged(server):
+    port, log = server  # the server other tests checked ids on too: some checks may be spent
+    statuses = []
+    for n in range(CHECKS.limit + 1):
+        status, headers, body = get(port, f"/verify/RND-0000-{n:04d}")
+        statuses.append(status)
+        if status == 429:
+            break
+    assert statuses[-1] == 429 and set(statuses[:-1]) <= {404}, statuses
+    assert int(headers["Retry-After"]) >= 1 and b"Too many checks" in body
+    assert "certificate check refused: rate limit" in log.read_text(errors="replace")

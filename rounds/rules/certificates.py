@@ -12,6 +12,8 @@ import re
 import secrets
 from enum import StrEnum
 
+from rounds.rules.educator import Policy, RateLimit
+
 PREFIX = "RND"
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 GROUPS, GROUP = 2, 4
@@ -19,6 +21,14 @@ EXAMPLE = "RND-7KQ2-M9XD"
 _SHAPE = re.compile(rf"^{PREFIX}-[{ALPHABET}]{{{GROUP}}}-[{ALPHABET}]{{{GROUP}}}$")
 _CONFUSED = str.maketrans({"O": "0", "I": "1", "L": "1"})
 LONGEST_TYPED = 40  # characters of typed input looked at; anything longer is not an id
+# Checks from one client address: an educator's office checking a pile of certificates passes;
+# a script guessing ids (and filling the log with misses) is held to this.
+CHECKS = RateLimit(limit=30, window=60.0)
+
+
+def check_key(address: str) -> tuple[str, Policy]:
+    """Return the throttle key and policy of a certificate check from `address`."""
+    return f"verify:address:{address}", CHECKS
 
 
 def new_certificate_id() -> str:

@@ -20,9 +20,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from rounds.rules.certificates import LONGEST_TYPED, Verdict, verdict_text
+from rounds.rules.certificates import LONGEST_TYPED, Verdict, check_key, verdict_text
 from rounds.rules.educator import SESSION_HOURS
-from rounds.store import tokens
+from rounds.store import throttle, tokens
 from rounds.store.certificates import verify_certificate
 from rounds.web import signing
 from rounds.web.live import LiveFeed
@@ -233,13 +233,27 @@ def verify_routes(
     """Return `/verify/<id>`: "Valid: <module title>, completed <date>", or why not, as text.
 
     Public and read-only, and it tells nothing more: no name is stored, and no participant id,
-    score or time is shown. Every id not found or malformed is logged (by the store).
+    score or time is shown. Every id not found or malformed is logged (by the store); one client
+    address gets `rules.certificates.CHECKS` checks a minute (then 429 and a log line).
     """
 
     async def verify(request: Request) -> Response:
         typed = request.path_params["certificate_id"][: LONGEST_TYPED + 1]
         try:
-            verdict, found = await asyncio.to_thread(verify_certificate, engine_factory(), typed)
+            engine = engine_factory()
+            allowed = await asyncio.to_thread(
+                throttle.reserve, engine, [check_key(_client(request))]
+            )
+            if not allowed.allowed:
+                log.warning("certificate check refused: rate limit of %s", _client(request))
+                wait = max(1, round(allowed.wait))
+                return Response(
+                    f"Too many checks from your network. Please try again in {wait} s.\n",
+                    status_code=429,
+                    media_type="text/plain; charset=utf-8",
+                    headers={**_NO_STORE, "Retry-After": str(wait)},
+                )
+            verdict, found = await asyncio.to_thread(verify_certificate, engine, typed)
         except Exception:
             log.exception("could not check a certificate id")
             return Response(
