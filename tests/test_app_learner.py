@@ -392,3 +392,21 @@ def test_the_question_on_screen_comes_from_the_stored_answers(monkeypatch, tmp_p
         first.key: first.correct,
         second.key: second.correct,
     }
+
+
+def test_next_leads_to_the_result_once_every_question_is_answered(monkeypatch, tmp_path):
+    """Answered out of order (another tab): the last one left, not the last by number, ends it."""
+    at = fresh_app(monkeypatch, tmp_path)
+    open_page(at, "quiz")
+    attest(at)
+    engine, pid = resources.engine(), at.session_state["participant_id"]
+    attempt = quiz_store.start_attempt(engine, pid, MODULE.slug, "post")
+    *before, gap, after = QUESTIONS
+    for question in [*before, after]:
+        quiz_store.record_answer(engine, attempt.id, question.key, question.correct, True)
+    at.run()
+    assert [h.value for h in at.subheader] == [f"Question {len(QUESTIONS) - 1} of {len(QUESTIONS)}"]
+    check(at, gap.correct)
+    assert quiz_button(at, "next").label == "See my result"
+    quiz_button(at, "next").click().run()
+    assert "Your score: 100%" in texts(at)

@@ -188,13 +188,14 @@ def _draw_question(module: Module, attempt: Attempt, screen: Screen) -> None:
         st.warning(error)
 
 
-def _draw_feedback(module: Module, attempt: Attempt, screen: Screen, chosen: str) -> None:
+def _draw_feedback(
+    module: Module, attempt: Attempt, screen: Screen, chosen: str, *, last: bool
+) -> None:
     question = module.quiz.questions[screen.index]
     st.subheader(f"Question {screen.number} of {screen.total}", anchor=_anchor(screen))
     text = next(o.text for o in question.options if o.key == chosen)
     st.markdown(f"{question.prompt}\n\nYour answer: *{text}*")
     _feedback(module, question, chosen)
-    last = screen.number == screen.total
     st.button(
         "See my result" if last else "Next question",
         type="primary",
@@ -249,7 +250,8 @@ def draw_posttest(module: Module, stored: Standing) -> None:
         return
     if screen.kind == "feedback":
         question = module.quiz.questions[screen.index]
-        _draw_feedback(module, attempt, screen, answers[question.key])
+        last = all(q.key in answers for q in module.quiz.questions)  # Next leads to the result
+        _draw_feedback(module, attempt, screen, answers[question.key], last=last)
     else:
         _draw_question(module, attempt, screen)
     # Keyboard focus and the screen's top on the new question's heading, once per screen.

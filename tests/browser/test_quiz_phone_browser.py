@@ -18,8 +18,9 @@ TOTAL = len(QUESTIONS)
 FOCUSED = """() => {
   const el = document.activeElement;
   const r = el.getBoundingClientRect();
-  return {tag: el.tagName, text: el.innerText.trim(),
-          inside: r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0};
+  return {tag: el.tagName, text: el.innerText.trim(), top: r.top,
+          inside: r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0,
+          upper: r.top < window.innerHeight / 2};
 }"""
 
 
@@ -47,6 +48,7 @@ def expect_focus_on(page: Page, number: int) -> None:
     focused = page.evaluate(FOCUSED)
     assert focused["tag"] == "H3", focused
     assert focused["inside"], f"the focused heading is off screen: {focused}"
+    assert focused["upper"], f"the question starts low on the screen: {focused}"
 
 
 def test_the_post_test_on_a_phone_is_one_question_per_screen(server, browser):
