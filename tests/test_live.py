@@ -23,6 +23,8 @@ def test_snapshot_reads_round_state_and_counts(engine):
     vote(engine, "a")
     vote(engine, "b")
     assert snapshot(engine, POLL) == {
+        "item": POLL,
+        "revealed": False,
         "round": 1,
         "state": "open",
         "closes_in": None,

@@ -16,7 +16,7 @@ from rounds.rules.lifecycle import PollState
 from rounds.rules.session import opens_when_live
 from rounds.store.engine import upsert, utcnow
 from rounds.store.polls import current_round, reset, set_state
-from rounds.store.tables import check_reveals, meeting_sessions
+from rounds.store.tables import check_reveals, meeting_sessions, votes
 
 log = logging.getLogger(__name__)
 
@@ -145,3 +145,15 @@ def end_session(engine: Engine, slug: str, poll: str | None, reopen: bool) -> bo
         set_state(engine, poll, PollState.closed)
         log.info("session of %s ended: the poll stays closed", slug)
     return True
+
+
+def my_vote(engine: Engine, item_id: str, round_no: int, participant_id: str) -> str | None:
+    """Return the option a participant chose in one round of a session item (None if none)."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(votes.c.option_key).where(
+                votes.c.poll_id == item_id,
+                votes.c.round == round_no,
+                votes.c.participant_id == participant_id,
+            )
+        ).scalar()
