@@ -160,4 +160,3 @@ def draw_session_screen(module: Module) -> None:
         if changed:
             refresh_shared()
             st.rerun()
-
