@@ -32,6 +32,8 @@ EDUCATOR_PAGES = (
 EDUCATOR_PATHS = {spec.url_path for spec in EDUCATOR_PAGES}
 # Pages drawn without the site chrome (the big screen in a meeting room).
 BARE_PAGES = {"presenter"}
+# Pages whose notices fold away (the join path: phones in a meeting, the question first).
+FOLDED_CHROME = {"poll"}
 # Pages that use the whole screen width; every other page reads as a centred column.
 WIDE_PAGES = {"presenter", "dashboard"}
 # The browser tab's title where it is not simply "Rounds".
@@ -81,6 +83,6 @@ elif page.url_path in EDUCATOR_PATHS:  # a slim header of their own, not the lea
     chrome.draw_educator_header(site)
 else:
     chrome.draw_sidebar(site)  # with the stylesheet
-    chrome.draw_header(site)
+    chrome.draw_header(site, folded=page.url_path in FOLDED_CHROME)
 with database_guard():
     page.run()

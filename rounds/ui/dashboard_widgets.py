@@ -184,6 +184,12 @@ def draw_room_gain(module: Module, filters: dashboard.Filters) -> None:
         "Knowledge checks run in the meeting before and after the talk, paired on the "
         "participants who answered both (their latest answer in each); rehearsals left out."
     )
+    for row in room.itertuples():  # the same numbers in words
+        if row.n:
+            st.markdown(
+                f"{row.prompt} — **{row.n}** answered both: {row.pre_pct_correct:g}% correct "
+                f"before the talk, {row.post_pct_correct:g}% after, a gain of {row.gain:+g} points."
+            )
     _table(_renamed(room, ROOM_NAMES))
 
 

@@ -13,6 +13,7 @@ import json
 import threading
 from pathlib import Path
 
+import streamlit as st
 import streamlit.components.v1 as components
 from cachetools import TTLCache
 
@@ -125,8 +126,21 @@ def live_results(
     if revealed and item.is_check and not hidden:
         rest |= _revealed_args(item, counts)
     # One string argument (see `rounds.ui.component_args`).
-    changed = _component(spec=json_object(rest), key=key, default=None)
-    return changed if changed and changed != drawn else None
+    report = _component(spec=json_object(rest), key=key, default=None)
+    return _news(key, report, drawn)
+
+
+def _news(key: str, report: str | None, drawn: str) -> str | None:
+    """Return what a report of the component says changed, once, if it is not what was drawn.
+
+    A component keeps its last value across reruns: acting on it again would rerun the page
+    forever after anything else (a button) redrew it in another state.
+    """
+    if not report or st.session_state.get(f"{key}_report") == report:
+        return None
+    st.session_state[f"{key}_report"] = report
+    changed = report.split("#", 1)[0]
+    return changed if changed != drawn else None
 
 
 def decode(json_args: str) -> dict:

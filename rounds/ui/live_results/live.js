@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var args = null, source = null, rows = [], shown = null, live = null;
-  var retry = null, pause = 1000;  // our own reconnection, for a stream the browser gave up on
+  var retry = null, pause = 1000, reports = 0;  // our own reconnection, for a stream the browser gave up on
 
   function send(type, extra) {
     var message = Object.assign({ isStreamlitMessage: true, type: type }, extra || {});
@@ -111,7 +111,10 @@
     // Tell the page when the live item or its round changed (another item live, opened, closed,
     // new round, revealed): it then reruns and draws what is live now.
     var key = (data.item || args.item) + "|" + data.round + ":" + data.state + "|" + (data.revealed ? 1 : 0);
-    if (shown !== null && key !== shown) { send("streamlit:setComponentValue", { value: key, dataType: "json" }); }
+    // Each report is unique ("#" and when): a page acts on a report once, never on a stale one.
+    if (shown !== null && key !== shown) {
+      send("streamlit:setComponentValue", { value: key + "#" + Date.now() + "." + (++reports), dataType: "json" });
+    }
     shown = key;
   }
 
