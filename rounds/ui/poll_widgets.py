@@ -161,7 +161,9 @@ def draw_vote(module: Module, item: Item) -> tuple[RoundInfo, str | None]:
     if mine is not None and mine not in labels:  # an option since removed from the content
         log.info("vote for a retired option %r of %s: shown as not voted", mine, item.poll_id)
         mine = None
-    st.caption(item.title)
+    # A small heading (the page's own), so that the question below it is the first thing on a
+    # phone's screen.
+    st.subheader(item.title if item.is_check else "Your opinion", anchor=False)
     if state is PollState.draft:
         st.markdown(f"**{item.question}**")
         st.info(DRAFT_NOTICE)
