@@ -15,6 +15,7 @@ from rounds.rules.progress import poll_id
 from rounds.rules.session import (
     check_poll_id,
     check_result,
+    check_results_visible,
     correct_option,
     find,
     items,
@@ -128,6 +129,13 @@ def test_the_check_result_counts_the_correct_option_only(module):
     result = check_result(check, {"repeat_level_before_switch": 3, "switch_on_one_level": 1})
     assert (result.total, result.correct, result.percent) == (4, 3, 75.0)
     assert correct_option(items(module)[1]) is None
+
+
+def test_a_checks_results_wait_for_the_reveal():
+    assert not check_results_visible(has_voted=True, revealed=False, closed=False)
+    assert check_results_visible(has_voted=False, revealed=True, closed=True)
+    assert check_results_visible(has_voted=True, revealed=False, closed=True)
+    assert not check_results_visible(has_voted=False, revealed=False, closed=True)
 
 
 def test_a_revealed_check_does_not_reopen_when_live_again():

@@ -105,8 +105,8 @@ def opens_when_live(state: PollState, revealed: bool) -> bool:
     return state is not PollState.open and not revealed
 
 
-def results_for(item: Item, has_voted: bool, revealed: bool, closed: bool) -> bool:
-    """Tell whether a phone may see a check's results: once it is revealed (or closed after voting).
+def check_results_visible(has_voted: bool, revealed: bool, closed: bool) -> bool:
+    """Tell whether a phone may see a check's results: once revealed (or closed, to a voter).
 
     Before the reveal the room's spread would tell the undecided what the others think is right.
     """

@@ -15,7 +15,7 @@ from rounds.content.article import off_label_note
 from rounds.content.schema import AfterSession, Module
 from rounds.logs import refused
 from rounds.rules.lifecycle import PollClosed, PollState, RehearsalRunning, RoundInfo
-from rounds.rules.session import Item, results_for, shown_item
+from rounds.rules.session import Item, check_results_visible, shown_item
 from rounds.rules.tallies import results_visible
 from rounds.store.engine import utcnow
 from rounds.store.polls import current_round
@@ -28,6 +28,7 @@ from rounds.ui.shared import Shared
 from rounds.ui.tracking import participant, record
 
 CLOSED_MESSAGE = "This poll is closed, so your vote was not counted."
+CHECK_CLOSED_MESSAGE = "This question is closed, so your answer was not counted."
 REHEARSAL_NOTICE = (
     "Rehearsal: the presenter is trying the poll with simulated votes, so no vote is taken "
     "now. Voting opens for real when the rehearsal ends; this page updates by itself."
@@ -109,7 +110,7 @@ def _vote(module: Module, item_id: str) -> None:
         refresh_shared()
         return
     except PollClosed:
-        st.session_state["poll_error"] = CLOSED_MESSAGE
+        st.session_state["poll_error"] = CHECK_CLOSED_MESSAGE if item.is_check else CLOSED_MESSAGE
         refresh_shared()
         return
     if not item.is_check:
@@ -215,7 +216,7 @@ def draw_live_results(module: Module, item: Item, drawn: RoundInfo, has_voted: b
     closed = state is PollState.closed
     revealed = item.is_check and shared_revealed(item.poll_id, drawn.round)
     if item.is_check:
-        visible = results_for(item, has_voted, revealed, closed)
+        visible = check_results_visible(has_voted, revealed, closed)
     else:
         visible = results_visible(module.poll.results_visibility, has_voted, closed=closed)
     visible = visible and not drawn.simulated  # a rehearsal's simulated n is not the room's
