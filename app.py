@@ -33,7 +33,8 @@ EDUCATOR_PAGES = (
 EDUCATOR_PATHS = {spec.url_path for spec in EDUCATOR_PAGES}
 # Pages drawn without the site chrome (the big screen in a meeting room).
 BARE_PAGES = {"screen"}
-# Where a phone lands from a meeting's join link (`/j/...`): its gate skips the optional country.
+# Where a phone lands from a meeting's join link (`/j/...`): its gate skips the optional country
+# and the notices fold away (the question first; the disclosures one tap away).
 JOIN_PAGES = {"poll"}
 # Pages that use the whole screen width; every other page reads as a centred column.
 WIDE_PAGES = {"screen", "dashboard"}
@@ -88,6 +89,6 @@ elif page.url_path in EDUCATOR_PATHS:  # a slim header of their own, not the lea
     chrome.draw_educator_header(site)
 else:
     chrome.draw_sidebar(site)  # with the stylesheet
-    chrome.draw_header(site)
+    chrome.draw_header(site, folded=page.url_path in JOIN_PAGES)
 with database_guard():
     page.run()

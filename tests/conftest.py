@@ -102,8 +102,15 @@ def as_pre_alembic(conn, version: int) -> None:
 
     (The caller then takes out what that version did not have yet.)
     """
-    tables = ("alembic_version", "certificates", "used_tokens", "throttle", "educator_sessions")
-    for table in tables:
+    later = (
+        "certificates",
+        "check_reveals",
+        "meeting_sessions",
+        "used_tokens",
+        "throttle",
+        "educator_sessions",
+    )
+    for table in ("alembic_version", *later):
         conn.execute(text(f"DROP TABLE {table}"))
     conn.execute(
         text("CREATE TABLE schema_info (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)")

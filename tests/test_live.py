@@ -23,6 +23,8 @@ def test_snapshot_reads_round_state_and_counts(engine):
     vote(engine, "a")
     vote(engine, "b")
     assert snapshot(engine, POLL) == {
+        "item": POLL,
+        "revealed": False,
         "round": 1,
         "state": "open",
         "closes_in": None,
@@ -86,3 +88,28 @@ def test_a_database_outage_is_logged_once_then_its_recovery(engine, monkeypatch,
     assert [r.levelname for r in records] == ["ERROR", "INFO"]  # once per outage, not per read
     assert "cannot read the poll" in records[0].getMessage() and records[0].exc_info
     assert "recovered" in records[1].getMessage()
+
+
+def test_a_modules_stream_follows_its_session_to_the_live_item(engine):
+    from rounds.store.sessions import go_live, reveal
+    from rounds.web.routes import state_only
+
+    check = "m/check/q1/pre"
+    vote(engine, "a")
+    go_live(engine, "m", check)
+    pid = new_participant_id()
+    record_attestation(engine, pid, "v1", "nurse", None)
+    record_vote(engine, check, pid, "right")
+    live = snapshot(engine, POLL)
+    assert (live["item"], live["counts"], live["revealed"]) == (check, {"right": 1}, False)
+    reveal(engine, check)
+    live = snapshot(engine, POLL)
+    assert (live["state"], live["revealed"]) == ("closed", True)
+    # A viewer without results still learns which item is live and that it was revealed.
+    assert json.loads(state_only(json.dumps(live))) == {
+        "item": check,
+        "revealed": True,
+        "round": 1,
+        "state": "closed",
+        "closes_in": None,
+    }

@@ -92,7 +92,7 @@ def test_a_viewer_not_yet_allowed_results_gets_the_state_and_never_the_counts(se
     port, _ = server
     status, event = first_event(port, signing.viewer_token(SECRET, POLL, results=False))
     assert status == 200
-    assert set(event) == {"round", "state", "closes_in"}
+    assert set(event) == {"item", "revealed", "round", "state", "closes_in"}
     status, event = first_event(port, signing.viewer_token(SECRET, POLL, results=True))
     assert status == 200 and event["total"] == 1 and sum(event["counts"].values()) == 1
 

@@ -1,5 +1,5 @@
-"""Console for the educator's laptop or phone: every control of the poll, its state, the count,
-what comes next and a preview of the screen view (`views/screen.py`, for the projector)."""
+"""Console for the educator's laptop or phone: the session's sequence, every control of the poll,
+its state, the count, what comes next and a preview of the screen view (`views/screen.py`)."""
 
 import streamlit as st
 
@@ -14,6 +14,7 @@ from rounds.ui.presenter_widgets import (
     follow_console,
     read_round,
 )
+from rounds.ui.session_widgets import draw_item_preview, draw_session_controls, live_item
 
 require_educator()
 module = require_module("poll")
@@ -26,9 +27,13 @@ st.link_button(
     icon=":material/open_in_new:",
     help="Put it on the projector; this console keeps the controls.",
 )
+draw_session_controls(module)  # the sequence of questions, when the content declares one
 info, state = read_round(module)
 follow_console(module, f"{info.round}:{state.value}", DISPLAY.get(poll_id(module)))
 draw_controls(module, info, state)
 draw_shortcuts()
-draw_preview(module, info, state)
+if (live := live_item(module)) is not None:
+    draw_item_preview(module, live)
+else:
+    draw_preview(module, info, state)
 sign_out_button()

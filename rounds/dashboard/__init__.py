@@ -24,6 +24,7 @@ from rounds.store.analytics.poll import (
     votes_over_time,
 )
 from rounds.store.analytics.query import EVERYTHING, Filters
+from rounds.store.analytics.room import room_gain
 
 __all__ = [
     "BURST",
@@ -43,6 +44,7 @@ __all__ = [
     "poll_by_round",
     "profession_labels",
     "question_gain",
+    "room_gain",
     "score_distribution",
     "votes_over_time",
 ]

@@ -13,6 +13,7 @@ from rounds.store.analytics.evaluation import commitment_to_change, evaluation_s
 from rounds.store.analytics.learning import funnel, question_gain, score_distribution
 from rounds.store.analytics.poll import poll_by_round
 from rounds.store.analytics.query import Filters
+from rounds.store.analytics.room import room_gain
 
 if TYPE_CHECKING:
     from rounds.store.engine import Engine
@@ -87,4 +88,5 @@ def build_outcomes(engine: Engine, module: Module, site: Site, filters: Filters)
         planners=[(p.name, p.role, p.disclosure) for p in module.planners],
         commercial_support=module.commercial_support.statement,
         supporters=list(module.commercial_support.supporters),
+        room_gain=room_gain(engine, module, filters) if module.session else None,
     )

@@ -78,6 +78,9 @@ class Outcomes:
     planners: list[tuple[str, str, str]] = field(default_factory=list)
     commercial_support: str = ""
     supporters: list[str] = field(default_factory=list)
+    # The room's own gain in a meeting session: [prompt, n, pre_pct_correct, post_pct_correct,
+    # gain], one row per knowledge check run before and after the talk; None: no session.
+    room_gain: pd.DataFrame | None = None
 
 
 _FUNNEL = [
@@ -97,6 +100,13 @@ _GAIN = [
     Column("Pre-test % correct", "pre_pct_correct", as_percent, 1.4),
     Column("Post-test % correct", "post_pct_correct", as_percent, 1.4),
     Column("Gain (points)", "gain_pct_points", as_points, 1.3),
+]
+_ROOM = [
+    Column("Knowledge check", "prompt", as_text, 4.5, "LEFT"),
+    Column("Answered both", "n", as_count, 1.2),
+    Column("% correct before", "pre_pct_correct", as_percent, 1.3),
+    Column("% correct after", "post_pct_correct", as_percent, 1.3),
+    Column("Gain (points)", "gain", as_points, 1.2),
 ]
 _POLL = [
     Column("Option", "label", as_text, 5, "LEFT"),
@@ -180,6 +190,13 @@ def _learning(pdf: ReportDocument, outcomes: Outcomes) -> None:
         pdf.table_of(_MEASURES, measures, width=110)
     pdf.subheading("Per question")
     pdf.table_of(_GAIN, records(outcomes.question_gain))
+    if outcomes.room_gain is not None:
+        pdf.subheading("The room's own gain in the live session")
+        pdf.table_of(_ROOM, records(outcomes.room_gain))
+        pdf.note(
+            "Knowledge checks run in the meeting before and after the talk, paired on the "
+            "participants who answered both; rehearsals and simulated participants left out."
+        )
 
 
 def _commitment(pdf: ReportDocument, outcomes: Outcomes) -> None:

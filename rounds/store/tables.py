@@ -209,3 +209,24 @@ certificates = Table(
     Column("issued_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("participant_id", "module", name="uq_certificates_participant_module"),
 )
+
+# Revision 0004: a module's meeting session. Which item of the content's sequence is live
+# (its poll id; NULL once the session has ended), and since when.
+meeting_sessions = Table(
+    "meeting_sessions",
+    metadata,
+    Column("module", SLUG, primary_key=True),
+    Column("live_item", String(160)),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+
+# A knowledge check's round whose correct answer the educator revealed (once per round).
+check_reveals = Table(
+    "check_reveals",
+    metadata,
+    Column("poll_id", String(160), primary_key=True),
+    Column("round", Integer, primary_key=True),
+    Column("revealed_at", DateTime(timezone=True), nullable=False),
+)

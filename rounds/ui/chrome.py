@@ -8,10 +8,20 @@ from rounds.content.schema import Site
 from rounds.figures.site_chrome import header_html, sidebar_html
 from rounds.ui.style import CSS
 
+FOLD_SUMMARY = "About this activity: funding and machine translation"
 
-def draw_header(site: Site) -> None:
-    """Draw the notices that precede any content: one element (see `rounds.figures.site_chrome`)."""
-    st.html(header_html(site))
+
+def draw_header(site: Site, folded: bool = False) -> None:
+    """Draw the notices that precede any content: one element (see `rounds.figures.site_chrome`).
+
+    `folded` puts them in one closed fold (the poll page, where phones join a meeting: the
+    learner read them at the gate, and the question must come first on a phone's screen).
+    """
+    notices = header_html(site)
+    if folded:
+        summary = f"<summary>{FOLD_SUMMARY}</summary>"
+        notices = f'<details class="rounds-fold">{summary}{notices}</details>'
+    st.html(notices)
 
 
 def draw_sidebar(site: Site) -> None:

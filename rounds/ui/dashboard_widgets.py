@@ -160,11 +160,45 @@ def _learning(module: Module, filters: dashboard.Filters):
     )
 
 
+ROOM_NAMES = {
+    "prompt": "Knowledge check",
+    "n": "Participants who answered both",
+    "pre_pct_correct": "% correct before the talk",
+    "post_pct_correct": "% correct after the talk",
+    "gain": "Gain (points)",
+}
+
+
+def draw_room_gain(module: Module, filters: dashboard.Filters) -> None:
+    """Draw the room's own gain: each check run before and after the talk, paired on people."""
+    if module.session is None:
+        return
+    room = dashboard_data.shared(
+        module, filters, "room", lambda: dashboard.room_gain(resources.engine(), module, filters)
+    )
+    if room.empty:
+        return
+    pairs = ", ".join(str(n) for n in room["n"])
+    st.subheader(f"The room's own gain in the live session (n = {pairs})", anchor=False)
+    st.caption(
+        "Knowledge checks run in the meeting before and after the talk, paired on the "
+        "participants who answered both (their latest answer in each); rehearsals left out."
+    )
+    for row in room.itertuples():  # the same numbers in words
+        if row.n:
+            st.markdown(
+                f"{row.prompt} — **{row.n}** answered both: {row.pre_pct_correct:g}% correct "
+                f"before the talk, {row.post_pct_correct:g}% after, a gain of {row.gain:+g} points."
+            )
+    _table(_renamed(room, ROOM_NAMES))
+
+
 def draw_learning(module: Module, filters: dashboard.Filters) -> None:
     """Draw pre vs post score distributions and each question's learning gain."""
     scores_chart, scores, gain_chart, gain, paired, pairs = dashboard_data.shared(
         module, filters, "learning", lambda: _learning(module, filters)
     )
+    draw_room_gain(module, filters)
     st.subheader(f"Learning gain of the same people (n = {pairs})", anchor=False)
     st.caption(
         "Participants who finished both tests in this selection: their first pre-test against "

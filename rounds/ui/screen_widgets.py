@@ -25,6 +25,7 @@ from rounds.ui.presenter_widgets import (
     read_round,
     show_or_hide_results,
 )
+from rounds.ui.session_widgets import draw_item_results, live_item
 
 # A constant stylesheet (no content in it): the page keeps to the projector's one screen.
 SCREEN_CSS = """<style>
@@ -83,8 +84,11 @@ def draw_screen(module: Module) -> None:
     """Draw the question, the live results, the QR code, the join address and the code."""
     st.html(SCREEN_CSS)
     url = join_url(module)
+    live = live_item(module)  # a session's live item, else the module's poll
     with st.container(key="screen_question"):
-        st.title(module.poll.question, anchor=False)
+        if live is not None:
+            st.caption(live.title)
+        st.title(live.question if live else module.poll.question, anchor=False)
     chart_col, join_col = st.columns([3, 1], gap="large")
     with join_col:
         st.image(qr_svg(url), alt=f"QR code for {url}", width="stretch")
@@ -100,6 +104,9 @@ def draw_screen(module: Module) -> None:
                     f"<p class='rounds-code'>{escape(module.join_code)}</p>"
                 )
     with chart_col, database_guard():
-        info, state = read_round(module)
-        draw_results(module, info, state, read_counts(module, info))
+        if live is not None:
+            draw_item_results(module, live, key="screen_live", large=True)
+        else:
+            info, state = read_round(module)
+            draw_results(module, info, state, read_counts(module, info))
     draw_keys(module)

@@ -2,7 +2,9 @@
 
 One `LiveFeed` per server process watches each poll that has viewers: it reads the current round
 and its tally once every `interval` seconds (one query per poll, however many viewers) and hands
-each viewer a new snapshot only when it changed. The `/_rounds/live/...` route streams the
+each viewer a new snapshot only when it changed. A module's stream follows its meeting session:
+the snapshot is of whichever item the educator has live (a knowledge check or the poll), named
+in it, with whether a check's answer is revealed. The `/_rounds/live/...` route streams the
 snapshots as server-sent events; the live-results component in the page draws them.
 """
 
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from rounds.store.engine import utcnow
 from rounds.store.polls import current_round
+from rounds.store.sessions import is_revealed, session_state
 from rounds.store.votes import vote_counts
 
 if TYPE_CHECKING:
@@ -27,11 +30,17 @@ log = logging.getLogger(__name__)
 
 
 def snapshot(engine: Engine, poll_id: str) -> dict:
-    """Return the poll's current round, its state (timer applied) and its counts."""
-    info = current_round(engine, poll_id)
+    """Return the live item of the poll's module, its round, state (timer applied) and counts.
+
+    The live item is the module's poll itself unless a session has another item live.
+    """
+    item = session_state(engine, poll_id.split("/", 1)[0]).live_item or poll_id
+    info = current_round(engine, item)
     now = utcnow()
-    counts = vote_counts(engine, poll_id, info.round)
+    counts = vote_counts(engine, item, info.round)
     return {
+        "item": item,
+        "revealed": item != poll_id and is_revealed(engine, item, info.round),
         "round": info.round,
         "state": info.effective_state(now).value,
         "closes_in": info.seconds_left(now),

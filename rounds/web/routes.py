@@ -299,9 +299,10 @@ async def _plotly(request: Request) -> Response:
 
 
 def state_only(data: str) -> str:
-    """Return a live snapshot without its counts: the poll's round and state, nothing more."""
+    """Return a live snapshot without its counts: the live item, its round and state, no more."""
     snapshot = json.loads(data)
-    return json.dumps({k: snapshot[k] for k in ("round", "state", "closes_in")}, sort_keys=True)
+    kept = ("item", "revealed", "round", "state", "closes_in")
+    return json.dumps({k: snapshot[k] for k in kept if k in snapshot}, sort_keys=True)
 
 
 def live_routes(feed: LiveFeed, known_polls: Callable[[], set[str]], secret: str) -> list[Route]:

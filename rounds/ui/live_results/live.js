@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var args = null, source = null, rows = [], shown = null, live = null;
-  var retry = null, pause = 1000;  // our own reconnection, for a stream the browser gave up on
+  var retry = null, pause = 1000, reports = 0;  // our own reconnection, for a stream the browser gave up on
 
   function send(type, extra) {
     var message = Object.assign({ isStreamlitMessage: true, type: type }, extra || {});
@@ -19,6 +19,7 @@
     document.getElementById("note").hidden = true;
     document.getElementById("chart").hidden = true;
     document.getElementById("text").textContent = "";
+    document.getElementById("explain").hidden = true;
     fitHeight();
   }
 
@@ -40,6 +41,7 @@
       drawBars(chart);
       chart.setAttribute("aria-label", text);
     }
+    explain();
     fitHeight();
   }
 
@@ -58,15 +60,33 @@
     }
     rows.forEach(function (r, i) {
       var row = chart.children[i];
-      row.querySelector(".label").textContent = r.label;
+      var right = !!args.correct && args.correct.key === r.key;
+      // The correct option is said in words and marked with a tick, never by colour alone.
+      row.querySelector(".label").textContent = right ? "\u2714 " + r.label + " (correct answer)" : r.label;
+      row.classList.toggle("correct", right);
       row.querySelector(".fill").style.width = r.percent + "%";
       row.querySelector(".value").textContent = Math.round(r.percent) + "% (" + r.count + ")";
       row.setAttribute("data-percent", r.percent);
     });
   }
 
+  function explain() {
+    // After the reveal: the correct answer and why, from the question's own explanation.
+    var box = document.getElementById("explain");
+    box.hidden = !args.correct;
+    if (!args.correct) { return; }
+    box.querySelector(".answer").textContent = "\u2714 Correct answer: " + args.correct.text;
+    box.querySelector(".why").textContent = args.correct.explanation;
+  }
+
   function describe(total, rows) {
     if (!total) { return "No votes yet."; }
+    if (args.correct) {
+      var right = rows.filter(function (r) { return r.key === args.correct.key; })[0];
+      var share = right ? right.percent : 0;
+      return share + "% chose the correct answer (" + (right ? right.count : 0) + " of " + total +
+        "). Correct answer: " + args.correct.text + ".";
+    }
     return total + (total === 1 ? " vote. " : " votes. ") +
       rows.map(function (r) { return r.label + ": " + r.percent + "% (" + r.count + ")"; }).join("; ") + ".";
   }
@@ -76,21 +96,25 @@
     rows = args.options.map(function (o) {
       var count = (data.counts || {})[o.key] || 0;
       var percent = data.total ? Math.round(1000 * count / data.total) / 10 : 0;
-      return { label: o.label, count: count, percent: percent };
+      return { key: o.key, label: o.label, count: count, percent: percent };
     });
     return rows;
   }
 
   function draw(data) {
-    if (args.hidden) { return; }
+    if (args.hidden || (data.item && data.item !== args.item)) { return; }  // another item: rerun
     var rows = fill(data);
     paint(data, describe(data.total, rows));
   }
 
   function report(data) {
-    // Tell the page when the poll itself changed (opened, closed, new round): it then reruns.
-    var key = data.round + ":" + data.state;
-    if (shown !== null && key !== shown) { send("streamlit:setComponentValue", { value: key, dataType: "json" }); }
+    // Tell the page when the live item or its round changed (another item live, opened, closed,
+    // new round, revealed): it then reruns and draws what is live now.
+    var key = (data.item || args.item) + "|" + data.round + ":" + data.state + "|" + (data.revealed ? 1 : 0);
+    // Each report is unique ("#" and when): a page acts on a report once, never on a stale one.
+    if (shown !== null && key !== shown) {
+      send("streamlit:setComponentValue", { value: key + "#" + Date.now() + "." + (++reports), dataType: "json" });
+    }
     shown = key;
   }
 
@@ -128,7 +152,8 @@
     shown = args.drawn;
     // Streamlit sends this message again on every resize: the stream's numbers, when newer
     // than the page's, must win over the arguments drawn at the page's last run.
-    var fresher = live && live.round === args.initial.round && live.total >= args.initial.total;
+    var fresher = live && live.item === args.item && live.round === args.initial.round &&
+      live.total >= args.initial.total;
     if (args.hidden) { showLocked(); } else if (fresher) { draw(live); } else { fill(args.initial); paint(args.initial, args.text); }
     // A render after Streamlit reconnected is a good moment to revive a stream given up on.
     if (changed || source.readyState === EventSource.CLOSED) { connect(); }
