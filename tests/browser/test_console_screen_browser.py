@@ -141,6 +141,11 @@ def test_what_the_console_does_shows_on_the_screen_without_a_reload(meeting, bro
 def test_keys_on_the_screen_open_close_and_hide_results_and_the_console_follows(meeting, browser):
     server, engine = meeting
     context, console = open_console(browser, server)
+    with context.expect_page() as opened:  # the console's link opens the screen in a new tab
+        console.get_by_role("link", name=re.compile("Open the screen view")).click()
+    expect(screen_status(opened.value)).to_contain_text("Open for votes")
+    expect(opened.value).to_have_url(re.compile(rf"/screen\?module={MODULE.slug}$"))
+    opened.value.close()
     screen = open_screen(browser, server, context)
     expect(screen_status(screen)).to_contain_text("Open for votes")
     screen.get_by_role("heading", name=MODULE.poll.question).click()  # the window has the focus
