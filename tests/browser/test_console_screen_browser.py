@@ -8,6 +8,7 @@ on the screen) shows on the other view without a reload. Timings: bench/console_
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -140,6 +141,11 @@ def test_what_the_console_does_shows_on_the_screen_without_a_reload(meeting, bro
 def test_keys_on_the_screen_open_close_and_hide_results_and_the_console_follows(meeting, browser):
     server, engine = meeting
     context, console = open_console(browser, server)
+    with context.expect_page() as opened:  # the console's link opens the screen in a new tab
+        console.get_by_role("link", name=re.compile("Open the screen view")).click()
+    expect(screen_status(opened.value)).to_contain_text("Open for votes")
+    expect(opened.value).to_have_url(re.compile(rf"/screen\?module={MODULE.slug}$"))
+    opened.value.close()
     screen = open_screen(browser, server, context)
     expect(screen_status(screen)).to_contain_text("Open for votes")
     screen.get_by_role("heading", name=MODULE.poll.question).click()  # the window has the focus
@@ -182,9 +188,24 @@ def expect_controls(console: Page, engine, rehearsal: bool) -> None:
     )
 
 
+def messages_in(received: list[float], seconds: float) -> int:
+    """Return how many websocket messages the page received in the last `seconds`."""
+    now = time.monotonic()
+    return sum(1 for t in received if t > now - seconds)
+
+
 def test_after_each_rehearsal_a_new_round_shows_the_databases_round(meeting, browser):
     server, engine = meeting
     _, console = open_console(browser, server)
+    # The messages the page receives: a page rerunning itself in a loop (as the presenter page
+    # did after a rehearsal, stale controls and all) receives hundreds a second, an idle console
+    # a few (its count, once a second).
+    received: list[float] = []
+    console.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda _: received.append(time.monotonic())),
+    )
+    console.reload()  # signed in by its cookie; now with its websocket watched
     confirm = console.get_by_role("checkbox", name="Yes, archive this round and start a new one")
     for _ in range(5):
         before = db_round(engine)[0]
@@ -198,4 +219,7 @@ def test_after_each_rehearsal_a_new_round_shows_the_databases_round(meeting, bro
         expect_controls(console, engine, rehearsal=False)
         expect(confirm).not_to_be_checked()
         expect(console.get_by_text("Tick the confirmation box")).to_have_count(0)
+        console.wait_for_timeout(2000)
+        # Idle, it receives its count each second (14 messages); the old rerun loop, 475-1626.
+        assert 0 < messages_in(received, 2) < 100
     assert db_round(engine) == (11, PollState.draft, False)
