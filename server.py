@@ -58,8 +58,8 @@ app = st.App(
     ],
     middleware=[
         *hardening(allowed_hosts(settings.allowed_hosts), settings.replica, connection_ceilings()),
-        static_files(
-            page=page_head.with_script
-        ),  # inside the hardening: its responses get the security headers too
+        # Inside the hardening: its responses get the security headers too. It warms the files
+        # the page links to as Rounds sends it (no text font).
+        static_files(page=page_head.with_script),
     ],
 )

@@ -208,7 +208,9 @@ def cold_join(browser, base: str, clock: str, network: dict | None, total: int) 
     group.get_by_text(MODULE.poll.options[0].label, exact=True).click()
     page.get_by_role("button", name="Vote").click()
     expect(page.get_by_text("Your vote:")).to_be_visible(timeout=TIMEOUT_MS)
-    frame = next(f for f in page.frames if "live_results" in f.url)
+    # On a slow network the results' frame may still be loading when the vote is acknowledged.
+    frame = page.wait_for_selector("iframe[title*='live_results']").content_frame()
+    frame.wait_for_load_state()
     shown = frame.wait_for_function(
         RESULTS_SHOWN, arg=[total], polling="raf", timeout=TIMEOUT_MS
     ).json_value()

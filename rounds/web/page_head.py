@@ -13,11 +13,6 @@ with it (the educator pages draw icons). Streamlit's own sidebar toggle draws it
 the icon font: a style beside the script, there before the first element is drawn, shows them
 as plain text instead.
 
-The gate's scripts at once. Streamlit loads the script of each kind of element the first time
-a page draws one, after the websocket's first message: for the HCP gate (a checkbox, a radio
-group, a link button, sanitised HTML) that is one more round trip before the gate can be used,
-150 ms and more on a phone's network. The head links them (`<link rel="modulepreload">`, found
-with their imports in Streamlit's own files) so they arrive with Streamlit's main scripts.
 No Streamlit import: this is plain ASGI.
 """
 
@@ -28,13 +23,9 @@ import gzip
 import hashlib
 import logging
 import re
-from collections.abc import Iterable
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from rounds.web.static import streamlit_static_dir
 
 logger = logging.getLogger(__name__)
 
@@ -60,56 +51,13 @@ TAG = f"<style>{TOGGLE_STYLE}{SKIP_LINK_STYLE}</style><script>{SCRIPT}</script>"
 _HEAD = b"<head>"
 # Streamlit's `<link rel="preload" href="...woff2" as="font" ...>` (attributes in any order).
 _FONT_PRELOAD = re.compile(rb"<link\b(?=[^>]*\brel=\"preload\")(?=[^>]*\bas=\"font\")[^>]*>\s*")
-# The elements of the HCP gate (`rounds.ui.gate.draw_gate`) by the name of their script chunk.
-GATE_ELEMENTS = ("Checkbox", "Radio", "LinkButton", "Html")
-_IMPORT = re.compile(r'(?:from|import)\s*"\./([\w.-]+\.js)"')  # static imports, not import()
-_MODULEPRELOAD = re.compile(r'rel="modulepreload"[^>]*href="\./static/js/([\w.-]+\.js)"')
-_HEAD_END = b"</head>"
 # Streamlit's own files (components, static assets) and Rounds' routes are never the page.
 _NOT_THE_PAGE = ("/component/", "/static/", "/_stcore/", "/_rounds/", "/media/", "/app/static/")
 
 
-def chunks_to_preload(js_dir: Path, elements: Iterable[str], index_html: str) -> list[str]:
-    """Return the script files (`static/js/...`) `elements` need that the page does not link.
-
-    Each element's chunk is the file named `<element>.<hash>.js`; the files it imports come
-    with it, and so on. An element with no such file is logged and left out (a Streamlit
-    upgrade renamed it): the page then loads it as before, one round trip later.
-    """
-    linked = set(_MODULEPRELOAD.findall(index_html)) | set(
-        re.findall(r'src="\./static/js/([\w.-]+\.js)"', index_html)
-    )
-    wanted: list[str] = []
-    for element in elements:
-        found = sorted(js_dir.glob(f"{element}.*.js"))
-        if not found:
-            logger.warning("No script chunk for %s in %s: not preloaded", element, js_dir)
-        wanted += [f.name for f in found[:1]]
-    seen: dict[str, None] = {}
-    while wanted:
-        name = wanted.pop(0)
-        if name in seen or name in linked or not (js_dir / name).is_file():
-            continue
-        seen[name] = None
-        wanted += _IMPORT.findall((js_dir / name).read_text(encoding="utf-8", errors="replace"))
-    return [f"static/js/{name}" for name in seen]
-
-
-@cache
-def _gate_preloads(static_dir: Path) -> bytes:
-    index = static_dir / "index.html"
-    if not index.is_file():
-        return b""
-    names = chunks_to_preload(static_dir / "static" / "js", GATE_ELEMENTS, index.read_text())
-    return "".join(
-        f'<link rel="modulepreload" crossorigin href="./{name}">' for name in names
-    ).encode()
-
-
 @lru_cache(maxsize=8)  # the same page over and over: compress it once
 def with_script(body: bytes, encoding: bytes = b"") -> bytes:
-    """Return the page `body` (gzip if `encoding` says so) with the script, no font preload
-    and the gate's scripts preloaded."""
+    """Return the page `body` (gzip if `encoding` says so) with the script, no font preload."""
     if not body:  # a HEAD request's
         return body
     html = gzip.decompress(body) if encoding == b"gzip" else body
@@ -117,7 +65,6 @@ def with_script(body: bytes, encoding: bytes = b"") -> bytes:
         logger.warning("An HTML page without <head>: the fonts stay eager")
         return body
     html = _FONT_PRELOAD.sub(b"", html.replace(_HEAD, _HEAD + TAG, 1))
-    html = html.replace(_HEAD_END, _gate_preloads(streamlit_static_dir()) + _HEAD_END, 1)
     return gzip.compress(html, mtime=0) if encoding == b"gzip" else html
 
 
