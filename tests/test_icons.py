@@ -20,6 +20,7 @@ EDUCATOR_ONLY = {
     "educator_access.py",
     "presenter_widgets.py",
     "screen_widgets.py",
+    "session_widgets.py",  # the console's sequence and the screen's live item
 }
 EDUCATOR_VIEWS = {"presenter.py", "screen.py", "dashboard.py"}
 

@@ -80,7 +80,20 @@ CHARTS = """() => {
         }],
       };
     });
-  return [...plotly, ...bars];
+  // The learner's agreement chart, drawn in HTML (rounds/figures/agreement_html.py).
+  const agreement = [...document.querySelectorAll('figure[role=img]')].map(gd => ({
+    ...around(gd), kind: 'agreement', clipped: [],
+    legend: [...gd.querySelectorAll('li')].map(li => li.textContent),
+    rows: [...gd.querySelectorAll(':scope > div')].map(row => ({
+      text: row.querySelector('p').textContent,
+      segments: [...row.querySelectorAll('span[style*="%;background"]')].map(seg => ({
+        colour: hex(getComputedStyle(seg).backgroundColor),
+        width: parseFloat(seg.style.width)})),
+    })),
+    traces: [{name: null, legend: false, colours: [...new Set([...gd.querySelectorAll(
+      'span[style*="background"]')].map(seg => hex(getComputedStyle(seg).backgroundColor)))]}],
+  }));
+  return [...plotly, ...bars, ...agreement];
 }"""
 
 
@@ -103,22 +116,31 @@ def check_poll_chart(chart: dict) -> None:
         assert f"{option.label}: {number(percent)}% ({count})" in chart["sentence"]
 
 
-def check_evaluation_chart(chart: dict) -> None:
-    """The chart's alt text and the table under it carry its percentages and each n."""
+def check_agreement_html(chart: dict) -> None:
+    """The HTML agreement chart: its legend names the scale, each bar's segments add up to the
+    percentages its accessible name says, and the table under it has the same n and % agree."""
+    assert chart.get("kind") == "agreement"
+    assert chart["legend"] == list(SCALE.values())
+    colour_of = {AGREEMENT_COLOURS[value].lower(): label for value, label in SCALE.items()}
     sentences = chart["label"].split(". ")
     header, *rows = chart["table"]
-    by_level = {t["name"]: t for t in chart["traces"] if t["customdata"]}
-    assert set(by_level) == set(SCALE.values())
-    for i, statement in enumerate(MODULE.evaluation.statements):
+    for statement, bar in zip(MODULE.evaluation.statements, chart["rows"], strict=True):
         sentence = next(s for s in sentences if s.startswith(statement.text.rstrip(".")))
-        n = by_level["Agree"]["customdata"][i][1]
-        assert f"(n = {n})" in sentence
-        for level, trace in by_level.items():
-            assert f"{level} {number(trace['customdata'][i][0])}%" in sentence
+        n = int(re.search(r"\(n = (\d+)\)", sentence).group(1))
+        assert f"(n = {n})" in bar["text"]
+        drawn: dict[str, float] = {}
+        for segment in bar["segments"]:
+            label = colour_of[segment["colour"]]
+            drawn[label] = drawn.get(label, 0.0) + segment["width"]
+        said = {
+            label: float(re.search(rf"{label} ([0-9.]+)%", sentence).group(1))
+            for label in SCALE.values()
+        }
+        for label, pct in said.items():
+            assert abs(drawn.get(label, 0.0) - pct) < 0.1, (statement.key, label, drawn, said)
         row = dict(zip(header, next(r for r in rows if r[0] == statement.text), strict=False))
         assert int(row["Answered (n)"]) == n
-        agree = sum(by_level[level]["customdata"][i][0] for level in ("Agree", "Strongly agree"))
-        assert float(row["% agree"]) == round(agree, 1)
+        assert float(row["% agree"]) == round(said["Agree"] + said["Strongly agree"], 1)
 
 
 def check_every_chart(stop: Stop, chart: dict) -> None:
@@ -157,7 +179,9 @@ def test_every_chart_has_its_numbers_in_text_and_colour_blind_safe_colours(tmp_p
                     if stop.name in {"poll-results", "presenter"}:
                         check_poll_chart(chart)
                     elif stop.name == "evaluation-results":
-                        check_evaluation_chart(chart)
+                        check_agreement_html(chart)
+                    elif chart.get("kind") == "agreement":  # only a learner's page has one
+                        raise AssertionError(f"{stop.name}: an HTML agreement chart")
 
         walk(page, base, check)
         context.close()
