@@ -22,11 +22,9 @@ module = require_module("poll")
 st.title("Presenter console", anchor=False)
 st.caption(module.title)
 st.link_button(
-    "Open the screen view (new tab)",
-    f"screen?module={module.slug}",
-    icon=":material/open_in_new:",
-    help="Put it on the projector; this console keeps the controls.",
+    "Open the screen view (new tab)", f"screen?module={module.slug}", icon=":material/open_in_new:"
 )
+st.caption("Put the screen view on the projector; this console keeps the controls.")
 draw_session_controls(module)  # the sequence of questions, when the content declares one
 info, state = read_round(module)
 follow_console(module, f"{info.round}:{state.value}", DISPLAY.get(poll_id(module)))

@@ -76,10 +76,11 @@ def draw_session_controls(module: Module) -> None:
     with st.expander(f"Session · {status}", expanded=True, icon=":material/playlist_play:"):
         for item in items(module):
             info = shared_round(item.poll_id)
-            state = STATE_LABELS[info.effective_state(utcnow())]
             revealed = item.is_check and shared_revealed(item.poll_id, info.round)
             row = st.container(horizontal=True, vertical_alignment="center")
             is_live = live is not None and live.poll_id == item.poll_id
+            # Phones answer the live item only: another item's round state would mislead here.
+            state = STATE_LABELS[info.effective_state(utcnow())] if is_live else "Not live"
             mark = "**● Live**" if is_live else "○"
             extra = " · answer revealed" if revealed else ""
             row.markdown(f"{mark} {item.index + 1}. **{item.title}**: {item.question}")
