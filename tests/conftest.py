@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import settings
 from sqlalchemy import create_engine, text
 
@@ -14,6 +17,25 @@ from rounds.store.engine import open_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+FIRST_MODULE = "asparaginase-aya-all"
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """Return a private copy of content/ that a test may break."""
+    return Path(shutil.copytree(CONTENT, tmp_path / "content"))
+
+
+def edit_module(
+    content: Path, change: Callable[[dict], object], folder: str = FIRST_MODULE
+) -> None:
+    """Apply `change` to the parsed module.yaml of `folder` in a content copy; write it back."""
+    path = content / "modules" / folder / "module.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
 POSTGRES_URL = os.environ.get(
     "ROUNDS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from rounds.content.loader import load_catalog
 from rounds.content.watch import WatchedCatalog
-from tests.conftest import CONTENT, ROOT
+from tests.conftest import CONTENT, ROOT, edit_module
 
 FIRST = "asparaginase-aya-all"
 
@@ -69,19 +68,6 @@ def test_the_first_module_gives_harms_and_labelling_beside_the_poll():
     assert "14 June 2024" in evidence and "adults only" in evidence
     assert any(e.off_label for e in module.poll.evidence)
     assert any(p.off_label for p in module.key_points())
-
-
-@pytest.fixture
-def content(tmp_path) -> Path:
-    """Return a private copy of content/ that a test may break."""
-    return Path(shutil.copytree(CONTENT, tmp_path / "content"))
-
-
-def edit_module(content: Path, change, folder: str = FIRST) -> None:
-    path = content / "modules" / folder / "module.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
 def messages(content: Path) -> list[str]:

@@ -13,26 +13,19 @@ import yaml
 from deploy import replica
 from rounds.content.loader import load_catalog
 from tests.apptest import PAGES, attest, fresh_app
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, edit_module
 
 FIRST = "asparaginase-aya-all"
 CODE = load_catalog(CONTENT).get(FIRST).module.join_code
 
 
-@pytest.fixture
-def content(tmp_path) -> Path:
-    """Return a private copy of content/ that a test may break."""
-    return Path(shutil.copytree(CONTENT, tmp_path / "content"))
-
-
 def set_code(content: Path, code, folder: str = FIRST) -> None:
-    path = content / "modules" / folder / "module.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if code is None:
-        data.pop("join_code", None)
-    else:
-        data["join_code"] = code
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    """Give the module in `folder` the join code `code` (None: no code)."""
+    edit_module(
+        content,
+        lambda d: d.pop("join_code", None) if code is None else d.update(join_code=code),
+        folder,
+    )
 
 
 def test_the_module_has_a_four_digit_code_and_is_found_by_it():

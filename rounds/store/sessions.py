@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from rounds.rules.lifecycle import PollState
 from rounds.rules.session import opens_when_live
@@ -57,6 +57,15 @@ def is_revealed(engine: Engine, item_id: str, round_no: int) -> bool:
     return found is not None
 
 
+def _live_item(conn: Connection, slug: str) -> str | None:
+    """Return the module's live item inside a transaction (None: no session running)."""
+    return conn.execute(
+        select(meeting_sessions.c.live_item).where(
+            meeting_sessions.c.module == slug, meeting_sessions.c.live_item.is_not(None)
+        )
+    ).scalar()
+
+
 def go_live(engine: Engine, slug: str, item_id: str) -> None:
     """Make `item_id` the module's live item, opening its round unless it was revealed.
 
@@ -69,12 +78,7 @@ def go_live(engine: Engine, slug: str, item_id: str) -> None:
         set_state(engine, item_id, PollState.open)
     now = utcnow()
     with engine.begin() as conn:
-        running = conn.execute(
-            select(meeting_sessions.c.live_item).where(
-                meeting_sessions.c.module == slug, meeting_sessions.c.live_item.is_not(None)
-            )
-        ).first()
-        if running is None:  # a new session (or the first): it starts now
+        if _live_item(conn, slug) is None:  # a new session (or the first): it starts now
             upsert(
                 conn,
                 meeting_sessions,
@@ -122,11 +126,7 @@ def end_session(engine: Engine, slug: str, poll: str | None, reopen: bool) -> bo
     """
     now = utcnow()
     with engine.begin() as conn:
-        live = conn.execute(
-            select(meeting_sessions.c.live_item).where(
-                meeting_sessions.c.module == slug, meeting_sessions.c.live_item.is_not(None)
-            )
-        ).scalar()
+        live = _live_item(conn, slug)
         if live is None:
             return False
         conn.execute(
