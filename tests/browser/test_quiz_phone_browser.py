@@ -90,3 +90,43 @@ def test_the_post_test_on_a_phone_is_one_question_per_screen(server, browser):
             expect_focus_on(page, index + 2)
     expect(page.get_by_text(f"Your score: 100% ({TOTAL} of {TOTAL})")).to_be_visible()
     context.close()
+
+
+def test_a_wrong_answer_marks_the_chosen_option_wrong_and_the_right_one_right(server, browser):
+    """On a phone: two boxes, each saying in words and with a sign which answer it is about."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(module_url(server, "quiz"))
+    pass_gate(page)
+    wait_for_cookie(context)
+    page.get_by_role("button", name="Start the self-assessment").tap()
+    question = QUESTIONS[0]
+    wrong = next(o for o in question.options if o.key != question.correct)
+    right = next(o for o in question.options if o.key == question.correct)
+    choose(page, "Your answer", wrong.text)
+    page.get_by_role("button", name="Check my answer").tap()
+    chosen = page.locator("[data-testid=stAlertContentError]")
+    correct = page.locator("[data-testid=stAlertContentSuccess]")
+    expect(chosen).to_have_count(1)
+    expect(chosen).to_contain_text(f"✗ Not quite. {wrong.explanation}")
+    expect(chosen).not_to_contain_text(right.explanation)  # the red box holds only the chosen
+    expect(correct).to_have_count(1)
+    expect(correct).to_contain_text(f"✓ The right answer: {right.text.rstrip('.')}.")
+    expect(correct).to_contain_text(right.explanation)
+    context.close()
+
+
+def test_completion_on_a_phone_lists_what_is_missing_instead_of_congratulating(server, browser):
+    """A learner who opened no article and took no test is not told the module is complete."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(module_url(server, "completion"))
+    pass_gate(page)
+    expect(page.get_by_text("you still need to:")).to_be_visible()
+    for label in ("Read the article", "Pass the self-assessment", "Submit the evaluation"):
+        expect(page.get_by_role("link", name=label)).to_be_visible()
+    expect(page.get_by_text("You have completed this module.")).to_have_count(0)
+    expect(page.get_by_role("button", name="Download my certificate (PDF)")).to_have_count(0)
+    context.close()
