@@ -273,8 +273,9 @@ def test_the_screen_view_shows_the_poll_the_qr_and_the_code_and_no_controls(
     assert len(at.get("image")) == 1  # the QR code
     assert f"/j/{MODULE.join_code}" in texts(at) and MODULE.join_code in texts(at)
     assert live_results(at)["large"] and not live_results(at)["show_count"]
-    # Only the two hidden buttons behind the keys O and S: the controls are on the console.
-    assert {b.key for b in at.button} == {"screen_open_close", "screen_results"}
+    # Only the hidden buttons behind the keys O and S, and N for the session's first question
+    # (no check is live: no A): the controls are on the console.
+    assert {b.key for b in at.button} == {"screen_open_close", "screen_results", "screen_next"}
     assert not at.checkbox and not at.number_input
 
 

@@ -29,7 +29,7 @@ draw_session_controls(module)  # the sequence of questions, when the content dec
 info, state = read_round(module)
 follow_console(module, f"{info.round}:{state.value}", DISPLAY.get(poll_id(module)))
 draw_controls(module, info, state)
-draw_shortcuts()
+draw_shortcuts(module)
 if (live := live_item(module)) is not None:
     draw_item_preview(module, live)
 else:

@@ -36,6 +36,8 @@ STATE_LABELS = {
 }
 # The screen view's keyboard shortcuts (Streamlit reserves C and R): key, what it does.
 SHORTCUTS = {"O": "open or close the poll", "S": "show or hide the results"}
+# ...and with a session declared in the content (`session_widgets.draw_session_keys`).
+SESSION_SHORTCUTS = {"N": "the session's next question", "A": "reveal a knowledge check's answer"}
 NEXT_STEP = {
     PollState.draft: "open the poll when the room is ready.",
     PollState.open: "close the poll once the room has voted, then talk through the results.",
@@ -236,9 +238,10 @@ def draw_preview(module: Module, info: RoundInfo, state: PollState) -> None:
         st.caption(f"Join at {join_url(module).split('://', 1)[-1]}{code}")
 
 
-def draw_shortcuts() -> None:
+def draw_shortcuts(module: Module) -> None:
     """List the screen view's keyboard shortcuts."""
-    keys = "; ".join(f"**{key}** {what}" for key, what in SHORTCUTS.items())
+    shortcuts = {**SHORTCUTS, **(SESSION_SHORTCUTS if module.session else {})}
+    keys = "; ".join(f"**{key}** {what}" for key, what in shortcuts.items())
     st.write(f"Keys on the screen view: {keys}. New rounds and rehearsals only from here.")
 
 

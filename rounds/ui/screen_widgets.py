@@ -25,7 +25,7 @@ from rounds.ui.presenter_widgets import (
     read_round,
     show_or_hide_results,
 )
-from rounds.ui.session_widgets import draw_item_results, live_item
+from rounds.ui.session_widgets import draw_item_results, draw_session_keys, live_item
 
 # A constant stylesheet (no content in it): the page keeps to the projector's one screen.
 SCREEN_CSS = """<style>
@@ -67,15 +67,19 @@ def draw_keys(module: Module) -> None:
             on_click=show_or_hide_results,
             args=(module,),
         )
+        draw_session_keys(module)
 
 
 @st.fragment(run_every=0.5)
 def draw_results(module: Module, info: RoundInfo, state: PollState, counts: dict[str, int]) -> None:
-    """Draw the live results as the console says (results, count), checked twice a second.
+    """Draw the live results as the console says (results, count), checked twice a second
+    (and whether a session has started, which the whole screen then draws).
 
     The stream keeps the numbers and the state current; this fragment redraws the component
     only with what the screen shows, from the round read at the page's last run.
     """
+    if live_item(module) is not None:  # the console started a session: draw its live item
+        st.rerun(scope="app")
     shown = DISPLAY.get(poll_id(module))
     draw_live_chart(module, info, state, counts, shown, key="screen_live", large=True)
 

@@ -165,3 +165,31 @@ def draw_item_preview(module: Module, live: Item) -> None:
         draw_item_results(module, live, key="presenter_live", large=False)
         code = f" · code {module.join_code}" if module.join_code else ""
         st.caption(f"Join at {join_url(module).split('://', 1)[-1]}{code}")
+
+
+def draw_session_keys(module: Module) -> None:
+    """Draw the screen's hidden buttons for N (next item) and A (reveal the live check).
+
+    Each carries the item it acts on, read when the screen was drawn: a key pressed twice before
+    the screen redraws moves one item on, not two, and reveals one check.
+    """
+    if module.session is None:
+        return
+    live = live_item(module)
+    upcoming = next_item(module, live.poll_id if live else None)
+    if upcoming is not None:
+        st.button(
+            "Next question",
+            key="screen_next",
+            shortcut="N",
+            on_click=_go_live,
+            args=(module, upcoming.poll_id),
+        )
+    if live is not None and live.is_check:
+        st.button(
+            "Reveal the answer",
+            key="screen_reveal",
+            shortcut="A",
+            on_click=_reveal,
+            args=(module, live.poll_id),
+        )

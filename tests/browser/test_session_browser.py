@@ -1,7 +1,10 @@
 """In a real browser: a whole meeting session, run by an educator with three phones in the room.
 
-A knowledge check before the talk, the opinion poll, the same check after the talk, the reveal;
-the phones follow each step without reloading; the dashboard shows the room's paired gain.
+The console in one browser context, the screen view (the projector) in another, three phones
+joining by the short code. A knowledge check before the talk, the opinion poll, the same check
+after the talk, the reveal (from the console's buttons and the screen's keys N and A); the
+phones and the screen follow each step without reloading; the dashboard shows the room's
+paired gain for exactly those phones.
 """
 
 from __future__ import annotations
@@ -35,14 +38,27 @@ def session_server(tmp_path):
         yield base, tmp_path / "server" / "rounds.db"
 
 
-def educator(browser, server: str) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+def signed_in(browser, server: str, view: str, size: dict) -> Page:
+    """Return an educator's view (`presenter`, the console, or `screen`) in a context of its own."""
+    page = browser.new_context(viewport=size).new_page()
     page.set_default_timeout(TIMEOUT)
-    page.goto(f"{server}/presenter?module={MODULE.slug}")
+    page.goto(f"{server}/{view}?module={MODULE.slug}")
     pass_gate(page, "Physician")
     page.get_by_role("textbox", name="Educator password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    return page
+
+
+def educator(browser, server: str) -> Page:
+    page = signed_in(browser, server, "presenter", {"width": 1280, "height": 900})
     expect(page.get_by_text(re.compile(r"Session · Not running"))).to_be_visible(timeout=TIMEOUT)
+    return page
+
+
+def projector(browser, server: str) -> Page:
+    page = signed_in(browser, server, "screen", {"width": 1280, "height": 720})
+    expect(page.get_by_role("heading", name=MODULE.poll.question)).to_be_visible(timeout=TIMEOUT)
+    page.evaluate("window.sameDocument = true")
     return page
 
 
@@ -50,7 +66,7 @@ def phone_joins(browser, server: str, profession: str) -> Page:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
-    page.goto(f"{server}/j/{MODULE.slug}")
+    page.goto(f"{server}/j/{MODULE.join_code}")  # the short code on the screen
     pass_gate(page, profession)
     expect(question(page, MODULE.poll.question)).to_be_visible(timeout=TIMEOUT)
     page.evaluate("window.sameDocument = true")  # gone if the page ever reloads
@@ -80,9 +96,11 @@ def test_a_whole_session_pre_check_poll_post_check_reveal_and_the_rooms_gain(
 ):
     server, database = session_server
     presenter = educator(browser, server)
+    screen = projector(browser, server)
     phones = [phone_joins(browser, server, p) for p in ("Nurse", "Pharmacist", "Physician")]
 
     press(presenter, f"Start: {PRE.title}")
+    expect(screen.get_by_role("heading", name=PRE.question)).to_be_visible(timeout=TIMEOUT)
     for phone in phones:  # each phone switches by itself, without a reload
         expect(question(phone, PRE.question)).to_be_visible(timeout=TIMEOUT)
         vote = phone.get_by_role("button", name="Vote")
@@ -110,19 +128,21 @@ def test_a_whole_session_pre_check_poll_post_check_reveal_and_the_rooms_gain(
         expect(question(phone, MODULE.poll.question)).to_be_visible(timeout=TIMEOUT)
         answer(phone, MODULE.poll.question, option.label)
 
-    press(presenter, f"Next: {POST.title}")
+    expect(screen.get_by_role("heading", name=MODULE.poll.question)).to_be_visible(timeout=TIMEOUT)
+    screen.keyboard.press("n")  # the screen's key for the next question (the post-talk check)
+    expect(screen.get_by_role("heading", name=POST.question)).to_be_visible(timeout=TIMEOUT)
     for phone in phones:
         expect(question(phone, POST.question)).to_be_visible(timeout=TIMEOUT)
         answer(phone, POST.question, RIGHT)
-    press(presenter, "Reveal the answer")
-    for page in (*phones, presenter):
+    screen.keyboard.press("a")  # the screen's key to reveal the answer
+    for page in (*phones, presenter, screen):
         results = live_results(page)
         expect(results.get_by_text(f"✔ {RIGHT} (correct answer)")).to_be_visible(timeout=TIMEOUT)
         expect(results.get_by_text(f"✔ Correct answer: {RIGHT}")).to_be_visible(timeout=TIMEOUT)
         expect(results.get_by_text("100% chose the correct answer (3 of 3)")).to_be_visible(
             timeout=TIMEOUT
         )
-    assert all(phone.evaluate("window.sameDocument === true") for phone in phones)
+    assert all(page.evaluate("window.sameDocument === true") for page in (*phones, screen))
 
     # Labels above full-width bars: no text of the results cut off at 390 or 360 px.
     for width in (390, 360):
