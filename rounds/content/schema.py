@@ -13,21 +13,11 @@ from enum import StrEnum
 from typing import Annotated
 from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Discriminator,
-    Field,
-    HttpUrl,
-    Tag,
-    model_validator,
-)
+from pydantic import AfterValidator, BeforeValidator, Field, HttpUrl, model_validator
 
-Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
-Text = Annotated[str, Field(min_length=1, max_length=5000)]
+from rounds.content.base import Key, Slug, Strict, Text, require_unique, unique_keys
+from rounds.content.session import Session
+
 JOIN_CODE = re.compile(r"^[0-9]{4}$")
 
 
@@ -42,33 +32,6 @@ def _join_code(value: object) -> object:
 
 # The short code a room types to join a module's poll (`/j/4821`); unique across the catalog.
 JoinCode = Annotated[str | None, BeforeValidator(_join_code)]
-
-
-class Strict(BaseModel):
-    """Base for content models: unknown fields are rejected and the models are read-only."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _duplicates(keys: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return sorted({k for k in keys if k in seen or seen.add(k)})
-
-
-def _require_unique(keys: list[str], what: str) -> None:
-    dupes = _duplicates(keys)
-    if dupes:
-        raise ValueError(f"{what} used more than once: {', '.join(dupes)}")
-
-
-def unique_keys(what: str) -> AfterValidator:
-    """Return a validator that rejects a list whose items' `key`s repeat."""
-
-    def check(items: list) -> list:
-        _require_unique([item.key for item in items], what)
-        return items
-
-    return AfterValidator(check)
 
 
 # --- site ------------------------------------------------------------------------------------
@@ -245,7 +208,7 @@ class Question(Strict):
     @model_validator(mode="after")
     def _correct_is_an_option(self) -> Question:
         keys = [o.key for o in self.options]
-        _require_unique(keys, "option key")
+        require_unique(keys, "option key")
         if self.correct not in keys:
             raise ValueError(
                 f"correct answer {self.correct!r} is not one of the options ({', '.join(keys)})"
@@ -294,99 +257,6 @@ class Poll(Strict):
     options: Annotated[list[Choice], Field(min_length=2, max_length=7), unique_keys("option key")]
     results_visibility: ResultsVisibility = ResultsVisibility.after_voting
     evidence: list[Evidence] = Field(default_factory=list, max_length=8)
-
-
-class Phase(StrEnum):
-    """When a live knowledge check runs in a session: before or after the talk."""
-
-    pre = "pre"
-    post = "post"
-
-
-class CheckItem(Strict):
-    """A session item: one self-assessment question answered live by the room."""
-
-    check: Key  # a key of the module's quiz questions
-    phase: Phase | None = None  # pre and post runs of one question give the room's gain
-
-
-class PollItem(Strict):
-    """A session item: the module's opinion poll."""
-
-    poll: Key  # the module's poll key
-
-
-def _item_kind(value: object) -> str | None:
-    if isinstance(value, dict):
-        return "check" if "check" in value else "poll" if "poll" in value else None
-    return (
-        "check" if isinstance(value, CheckItem) else "poll" if isinstance(value, PollItem) else None
-    )
-
-
-SessionItem = Annotated[
-    Annotated[CheckItem, Tag("check")] | Annotated[PollItem, Tag("poll")],
-    Discriminator(
-        _item_kind,
-        custom_error_type="session_item",
-        custom_error_message="each item is either `check: <question key>` or `poll: <poll key>`",
-    ),
-]
-
-
-class AfterSession(StrEnum):
-    """What the module's poll does once the educator ends a session."""
-
-    self_paced = "self_paced"  # a new round opens for self-paced learners (the room's is kept)
-    closed = "closed"  # the poll stays closed; learners are told it has ended
-
-
-class Session(Strict):
-    """The questions an educator runs live in a meeting, in order."""
-
-    items: list[SessionItem] = Field(min_length=1, max_length=20)
-    after: AfterSession = AfterSession.self_paced
-
-    @model_validator(mode="after")
-    def _each_run_once(self) -> Session:
-        runs = [
-            f"check {i.check!r}" + (f" ({i.phase.value})" if i.phase else "")
-            if isinstance(i, CheckItem)
-            else f"poll {i.poll!r}"
-            for i in self.items
-        ]
-        _require_unique(runs, "session item")
-        return self
-
-    def problems(self, quiz: Quiz | None, poll: Poll | None) -> list[str]:
-        """Return what in the sequence the module's quiz and poll do not allow (empty if fine)."""
-        found = []
-        if poll is None:
-            found.append("needs the module's poll: phones follow a session on the poll's page")
-        questions = {q.key for q in quiz.questions} if quiz else set()
-        seen_pre: set[str] = set()
-        for n, item in enumerate(self.items):
-            where = f"items.{n}"
-            if isinstance(item, PollItem):
-                if poll is not None and item.poll != poll.key:
-                    have = (
-                        f"the module's poll is {poll.key!r}" if poll else "the module has no poll"
-                    )
-                    found.append(f"{where}: poll {item.poll!r} is not the module's poll ({have})")
-                continue
-            if item.check not in questions:
-                have = ", ".join(sorted(questions)) or "the module has no self-assessment"
-                found.append(
-                    f"{where}: check {item.check!r} is not a self-assessment question ({have})"
-                )
-            if item.phase is Phase.pre:
-                seen_pre.add(item.check)
-            elif item.phase is Phase.post and item.check not in seen_pre:
-                found.append(
-                    f"{where}: check {item.check!r} runs post without a pre run before it "
-                    "(the room's gain pairs the two)"
-                )
-        return found
 
 
 class Requirement(StrEnum):
@@ -443,7 +313,7 @@ class Module(Strict):
         lacking = [r.value for r in self.completion if r in sections and sections[r] is None]
         if lacking:
             raise ValueError(f"completion requires {', '.join(lacking)}, which the module lacks")
-        _require_unique([r.value for r in self.completion], "completion step")
+        require_unique([r.value for r in self.completion], "completion step")
         return self
 
     @model_validator(mode="after")
@@ -463,7 +333,7 @@ class Module(Strict):
     @model_validator(mode="after")
     def _sources_are_references(self) -> Module:
         keys = [r.key for r in self.references]
-        _require_unique(keys, "reference key")
+        require_unique(keys, "reference key")
         cited = []
         if self.quiz:
             cited += [(f"quiz question {q.key!r}", q.source) for q in self.quiz.questions]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rounds.content.schema import CheckItem, Choice, Module, Question
+from rounds.content.schema import Choice, Module, Question
+from rounds.content.session import CheckItem
 from rounds.rules.lifecycle import PollState
 from rounds.rules.progress import poll_id
 

@@ -12,7 +12,8 @@ import streamlit as st
 
 from rounds import resources
 from rounds.content.article import off_label_note
-from rounds.content.schema import AfterSession, Module
+from rounds.content.schema import Module
+from rounds.content.session import AfterSession
 from rounds.logs import refused
 from rounds.rules.lifecycle import PollClosed, PollState, RehearsalRunning, RoundInfo
 from rounds.rules.session import Item, check_results_visible, shown_item

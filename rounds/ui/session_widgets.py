@@ -7,7 +7,8 @@ import logging
 import streamlit as st
 
 from rounds import resources
-from rounds.content.schema import AfterSession, Module
+from rounds.content.schema import Module
+from rounds.content.session import AfterSession
 from rounds.rules.lifecycle import IllegalTransition
 from rounds.rules.progress import poll_id
 from rounds.rules.session import Item, find, items, next_item
