@@ -51,14 +51,26 @@ def expect_focus_on(page: Page, number: int) -> None:
     assert focused["upper"], f"the question starts low on the screen: {focused}"
 
 
-def test_the_post_test_on_a_phone_is_one_question_per_screen(server, browser):
+def learner_phone(browser, server: str, page_name: str):
+    """Return a new phone past the gate on a module page, and its context (to close)."""
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
-    page.goto(module_url(server, "quiz"))
+    page.goto(module_url(server, page_name))
     pass_gate(page)
     wait_for_cookie(context)
+    return context, page
+
+
+def post_test_on_a_phone(browser, server: str):
+    """Return a new phone at the post-test's first question, and its context."""
+    context, page = learner_phone(browser, server, "quiz")
     page.get_by_role("button", name="Start the self-assessment").tap()
+    return context, page
+
+
+def test_the_post_test_on_a_phone_is_one_question_per_screen(server, browser):
+    context, page = post_test_on_a_phone(browser, server)
 
     expect(heading(page, 1)).to_be_visible()
     expect(page.get_by_role("radiogroup")).to_have_count(1)  # one question's options only
@@ -94,13 +106,7 @@ def test_the_post_test_on_a_phone_is_one_question_per_screen(server, browser):
 
 def test_a_wrong_answer_marks_the_chosen_option_wrong_and_the_right_one_right(server, browser):
     """On a phone: two boxes, each saying in words and with a sign which answer it is about."""
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(module_url(server, "quiz"))
-    pass_gate(page)
-    wait_for_cookie(context)
-    page.get_by_role("button", name="Start the self-assessment").tap()
+    context, page = post_test_on_a_phone(browser, server)
     question = QUESTIONS[0]
     wrong = next(o for o in question.options if o.key != question.correct)
     right = next(o for o in question.options if o.key == question.correct)
@@ -119,11 +125,7 @@ def test_a_wrong_answer_marks_the_chosen_option_wrong_and_the_right_one_right(se
 
 def test_completion_on_a_phone_lists_what_is_missing_instead_of_congratulating(server, browser):
     """A learner who opened no article and took no test is not told the module is complete."""
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(module_url(server, "completion"))
-    pass_gate(page)
+    context, page = learner_phone(browser, server, "completion")
     expect(page.get_by_text("you still need to:")).to_be_visible()
     for label in ("Read the article", "Pass the self-assessment", "Submit the evaluation"):
         expect(page.get_by_role("link", name=label)).to_be_visible()
