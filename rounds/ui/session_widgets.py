@@ -67,12 +67,17 @@ def live_item(module: Module) -> Item | None:
     return find(module, shared_session(module.slug).live_item)
 
 
+def live_and_next(module: Module) -> tuple[Item | None, Item | None]:
+    """Return the live item and the one after it (the first while no session runs)."""
+    live = live_item(module)
+    return live, next_item(module, live.poll_id if live else None)
+
+
 def draw_session_controls(module: Module) -> None:
     """Draw the session's items (which is live), Next, go live on any item, Reveal and End."""
     if module.session is None:
         return
-    live = live_item(module)
-    upcoming = next_item(module, live.poll_id if live else None)
+    live, upcoming = live_and_next(module)
     status = f"Live: {live.index + 1}. {live.title}" if live else "Not running"
     with st.expander(f"Session · {status}", expanded=True, icon=":material/playlist_play:"):
         for item in items(module):
@@ -176,8 +181,7 @@ def draw_session_keys(module: Module) -> None:
     """
     if module.session is None:
         return
-    live = live_item(module)
-    upcoming = next_item(module, live.poll_id if live else None)
+    live, upcoming = live_and_next(module)
     if upcoming is not None:
         st.button(
             "Next question",
